@@ -1,0 +1,390 @@
+"""Assessment use cases: start one, answer items (durably, with history), score it.
+
+Every answer is committed in its own transaction before the call returns, so a killed process
+never loses an answer whose command returned.  Each answer row carries a ``version``; a caller
+that passes ``expected_version`` gets ``StaleWriteError`` instead of overwriting a newer edit made
+by someone else (shared PostgreSQL database, two windows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.assessment.applicability import item_applies
+from app.assessment.gates import earliest_application_date, evaluate_gates
+from app.assessment.model import Answer as DomainAnswer
+from app.assessment.model import Status, parse_status
+from app.assessment.scoring import band_for, score_assessment
+from app.checklists.schema import Checklist, Item
+from app.checklists.validate import checklist_from_data
+from app.services.catalog import Catalog, canonical_json, content_hash
+from app.services.dto import (
+    AnswerDTO,
+    AssessmentSummary,
+    AssessmentView,
+    BulkResult,
+    HistoryEntry,
+    PackRef,
+)
+from app.services.errors import NotFound, ValidationError
+from app.services.labs import to_dto as lab_to_dto
+from app.storage.database import Database
+from app.storage.errors import StaleWriteError
+from app.storage.orm import Answer, AnswerHistory, Assessment, AssessmentPack, ChecklistSnapshot, Lab, utcnow
+
+MAX_NOTE = 100_000
+ASSESSMENT_STATUSES = ("in_progress", "completed", "archived")
+
+
+@functools.lru_cache(maxsize=64)
+def _checklist_from_snapshot(sha256: str, content_json: str) -> Checklist:
+    import json
+
+    return checklist_from_data(json.loads(content_json), source=f"snapshot {sha256[:12]}")
+
+
+def snapshot_checklist(row: ChecklistSnapshot) -> Checklist:
+    """The checklist stored in a snapshot row (parsed once per process)."""
+    return _checklist_from_snapshot(row.sha256, canonical_json(row.content))
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One answer to write (used by bulk import and merge)."""
+
+    item_id: str
+    status: Status
+    note: str = ""
+    na_reason: str = ""
+
+
+def _answer_dto(row: Answer) -> AnswerDTO:
+    return AnswerDTO(
+        item_id=row.item_id, status=Status(row.status), note=row.note or "", na_reason=row.na_reason or "",
+        maturity=row.maturity, flagged=bool(row.flagged), reverify=bool(row.reverify), version=row.version,
+        updated_by=row.updated_by or "", updated_at=row.updated_at,
+    )
+
+
+class AssessmentService:
+    """Start, answer, score and list assessments."""
+
+    def __init__(self, db: Database, catalog: Catalog):
+        self.db = db
+        self.catalog = catalog
+        self._packs_cache: dict[int, tuple[Checklist, ...]] = {}
+
+    # -- creating ------------------------------------------------------------------------------
+    def _snapshot_row(self, s, checklist: Checklist) -> ChecklistSnapshot:
+        digest = content_hash(checklist)
+        row = s.scalar(
+            select(ChecklistSnapshot).where(
+                ChecklistSnapshot.checklist_id == checklist.id,
+                ChecklistSnapshot.version == checklist.version,
+                ChecklistSnapshot.sha256 == digest,
+            )
+        )
+        if row is None:
+            from app.checklists.serialize import to_data
+
+            row = ChecklistSnapshot(
+                checklist_id=checklist.id, version=checklist.version, sha256=digest, content=to_data(checklist)
+            )
+            s.add(row)
+            s.flush()
+        return row
+
+    def create(
+        self,
+        lab_id: int,
+        checklist_ids: Sequence[str],
+        *,
+        assessor: str = "",
+        assessed_on: dt.date | None = None,
+        title: str = "",
+        follows_id: int | None = None,
+    ) -> AssessmentSummary:
+        """Start an assessment of ``lab_id`` over the given packs (the gates pack is added if missing).
+
+        The assessment keeps a snapshot of each pack's current content; newer checklist versions
+        never change it.
+        """
+        if not checklist_ids:
+            raise ValidationError("checklist", "choose at least one checklist")
+        packs = []
+        for cid in dict.fromkeys(checklist_ids):
+            try:
+                packs.append(self.catalog.get(cid))
+            except KeyError as exc:
+                raise ValidationError("checklist", exc.args[0]) from None
+        gates = self.catalog.gates_pack()
+        if gates is not None and all(p.kind != "gates" for p in packs):
+            packs.append(gates)
+        seen: dict[str, str] = {}
+        for p in packs:
+            for it in p.items:
+                if it.id in seen:
+                    raise ValidationError("checklist", f"item id {it.id} appears in both {seen[it.id]} and {p.id}")
+                seen[it.id] = p.id
+        with self.db.transaction() as s:
+            lab = s.get(Lab, lab_id)
+            if lab is None:
+                raise NotFound("lab", lab_id)
+            if follows_id is not None and s.get(Assessment, follows_id) is None:
+                raise NotFound("assessment", follows_id)
+            row = Assessment(
+                lab_id=lab_id, assessor=assessor, assessed_on=assessed_on or dt.date.today(), title=title,
+                follows_id=follows_id,
+            )
+            s.add(row)
+            s.flush()
+            for pos, p in enumerate(packs):
+                snap = self._snapshot_row(s, p)
+                s.add(AssessmentPack(assessment_id=row.id, snapshot_id=snap.id, position=pos))
+            s.flush()
+            return self._summary(s, row)
+
+    # -- reading -------------------------------------------------------------------------------
+    def packs(self, assessment_id: int) -> tuple[Checklist, ...]:
+        """The checklist snapshots of an assessment, in order (cached: snapshots never change)."""
+        cached = self._packs_cache.get(assessment_id)
+        if cached is not None:
+            return cached
+        with self.db.transaction() as s:
+            if s.get(Assessment, assessment_id) is None:
+                raise NotFound("assessment", assessment_id)
+            rows = s.execute(
+                select(ChecklistSnapshot)
+                .join(AssessmentPack, AssessmentPack.snapshot_id == ChecklistSnapshot.id)
+                .where(AssessmentPack.assessment_id == assessment_id)
+                .order_by(AssessmentPack.position)
+            ).scalars()
+            packs = tuple(snapshot_checklist(r) for r in rows)
+        self._packs_cache[assessment_id] = packs
+        return packs
+
+    def item(self, assessment_id: int, item_id: str) -> Item:
+        """An item of the assessment's packs (``NotFound`` otherwise)."""
+        for p in self.packs(assessment_id):
+            if p.has_item(item_id):
+                return p.item(item_id)
+        raise NotFound("item", item_id)
+
+    def _summary(self, s, row: Assessment, with_score: bool = False) -> AssessmentSummary:
+        refs = tuple(
+            PackRef(ap.snapshot.checklist_id, ap.snapshot.version, snapshot_checklist(ap.snapshot).title,
+                    snapshot_checklist(ap.snapshot).kind)
+            for ap in row.packs
+        )
+        return AssessmentSummary(
+            id=row.id, uid=row.uid, lab_id=row.lab_id, lab_name=row.lab.name, title=row.title or "",
+            assessor=row.assessor or "", assessed_on=row.assessed_on, status=row.status, follows_id=row.follows_id,
+            packs=refs,
+        )
+
+    def list(self, lab_id: int | None = None, *, with_scores: bool = True) -> list[AssessmentSummary]:
+        """Assessments, newest first, optionally of one lab, with readiness and progress."""
+        with self.db.transaction() as s:
+            q = select(Assessment).order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+            if lab_id is not None:
+                q = q.where(Assessment.lab_id == lab_id)
+            summaries = [self._summary(s, r) for r in s.scalars(q)]
+        if not with_scores:
+            return summaries
+        out = []
+        for summ in summaries:
+            v = self.view(summ.id)
+            out.append(v.summary)
+        return out
+
+    def answers(self, assessment_id: int) -> dict[str, AnswerDTO]:
+        """Current answers by item id (unanswered items are absent)."""
+        with self.db.transaction() as s:
+            rows = s.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
+            return {r.item_id: _answer_dto(r) for r in rows}
+
+    def view(self, assessment_id: int, as_of: dt.date | None = None) -> AssessmentView:
+        """Score an assessment: clause scores, gates, band, critical gaps, progress."""
+        packs = self.packs(assessment_id)
+        with self.db.transaction() as s:
+            row = s.get(Assessment, assessment_id)
+            if row is None:
+                raise NotFound("assessment", assessment_id)
+            summary = self._summary(s, row)
+            lab = lab_to_dto(row.lab)
+            answers = {r.item_id: _answer_dto(r) for r in s.scalars(select(Answer).where(Answer.assessment_id == assessment_id))}
+        as_of = as_of or summary.assessed_on
+        domain = {k: DomainAnswer(k, a.status, a.note, a.na_reason, a.maturity, a.flagged) for k, a in answers.items()}
+        scored = [p for p in packs if p.kind != "gates"]
+        gates_pack = next((p for p in packs if p.kind == "gates"), None)
+        score = score_assessment(scored, domain, lab.profile)
+        gates = evaluate_gates(gates_pack, lab.profile, scored, domain, score, as_of)
+        band, label = band_for(score.readiness, bool(gates) and all(g.state == "pass" for g in gates), len(score.critical_gaps))
+        excluded = frozenset(it.id for p in scored for it in p.items if not item_applies(it, lab.profile))
+        summary = AssessmentSummary(
+            **{**summary.__dict__, "readiness": score.readiness, "progress": score.progress.percent,
+               "gaps": len(score.gaps), "critical_gaps": len(score.critical_gaps)}
+        )
+        return AssessmentView(
+            summary=summary, lab=lab, packs=scored, gates_pack=gates_pack, answers=answers, score=score, gates=gates,
+            band=band, band_label=label, earliest_application=earliest_application_date(lab.profile, gates, as_of),
+            excluded_items=excluded,
+        )
+
+    def history(self, assessment_id: int, item_id: str | None = None) -> list[HistoryEntry]:
+        """Every change of the assessment's answers (or one item's), oldest first."""
+        with self.db.transaction() as s:
+            q = (
+                select(AnswerHistory, Answer.item_id)
+                .join(Answer, Answer.id == AnswerHistory.answer_id)
+                .where(Answer.assessment_id == assessment_id)
+                .order_by(AnswerHistory.id)
+            )
+            if item_id is not None:
+                q = q.where(Answer.item_id == item_id)
+            return [
+                HistoryEntry(iid, h.old_status, h.new_status, h.old_note, h.new_note, h.changed_by, h.changed_at)
+                for h, iid in s.execute(q)
+            ]
+
+    # -- answering -----------------------------------------------------------------------------
+    def _check(self, assessment_id: int, item_id: str, status: Status, note: str, na_reason: str) -> Item:
+        try:
+            item = self.item(assessment_id, item_id)
+        except NotFound:
+            raise ValidationError("item", f"{item_id!r} is not an item of assessment {assessment_id}") from None
+        if len(note) > MAX_NOTE:
+            raise ValidationError("note", f"at most {MAX_NOTE} characters (got {len(note)})")
+        if len(na_reason) > MAX_NOTE:
+            raise ValidationError("na_reason", f"at most {MAX_NOTE} characters")
+        if status is Status.NA:
+            if not item.na_allowed:
+                raise ValidationError("status", f"item {item_id} does not allow 'not applicable'; answer it or leave it unassessed")
+            if not na_reason.strip():
+                raise ValidationError("na_reason", f"item {item_id}: a reason is required for 'not applicable'")
+        return item
+
+    def _write(self, s, assessment_id: int, change: AnswerChange, by: str, expected_version: int | None,
+               *, flagged: bool | None = None, maturity: int | None | str = "keep", reverify: bool | None = None) -> Answer:
+        row = s.scalar(select(Answer).where(Answer.assessment_id == assessment_id, Answer.item_id == change.item_id))
+        na_reason = change.na_reason if change.status is Status.NA else ""
+        if row is None:
+            if expected_version not in (None, 0):
+                raise StaleWriteError(f"answer {change.item_id}", expected_version, 0)
+            row = Answer(assessment_id=assessment_id, item_id=change.item_id, status=Status.UNASSESSED.value,
+                         note="", na_reason="", version=0)
+            s.add(row)
+            s.flush()
+            old = (None, None, None)
+        else:
+            if expected_version is not None and row.version != expected_version:
+                raise StaleWriteError(f"answer {change.item_id}", expected_version, row.version)
+            old = (row.status, row.note, row.na_reason)
+        changed = old != (change.status.value, change.note, na_reason)
+        if changed:
+            s.add(AnswerHistory(
+                answer_id=row.id, old_status=old[0], new_status=change.status.value, old_note=old[1],
+                new_note=change.note, old_na_reason=old[2], new_na_reason=na_reason, changed_by=by,
+            ))
+        row.status = change.status.value
+        row.note = change.note
+        row.na_reason = na_reason
+        if flagged is not None:
+            row.flagged = flagged
+        if maturity != "keep":
+            row.maturity = maturity  # type: ignore[assignment]
+        if reverify is not None:
+            row.reverify = reverify
+        elif changed:
+            row.reverify = False  # answering an item re-verifies it
+        row.version = (row.version or 0) + 1
+        row.updated_by = by
+        row.updated_at = utcnow()
+        s.execute(
+            Assessment.__table__.update().where(Assessment.id == assessment_id).values(updated_at=utcnow())
+        )
+        return row
+
+    def answer(
+        self,
+        assessment_id: int,
+        item_id: str,
+        status: Status | str,
+        *,
+        note: str = "",
+        na_reason: str = "",
+        by: str = "",
+        expected_version: int | None = None,
+        maturity: int | None | str = "keep",
+    ) -> AnswerDTO:
+        """Record one answer, committed before returning, with a history entry.
+
+        Raises:
+            ValidationError: unknown item, N/A without a reason or where not allowed, text too long.
+            StaleWriteError: ``expected_version`` given and someone changed the answer since.
+        """
+        status = parse_status(status) if isinstance(status, str) else status
+        self._check(assessment_id, item_id, status, note, na_reason)
+        with self.db.transaction() as s:
+            row = self._write(s, assessment_id, AnswerChange(item_id, status, note, na_reason), by, expected_version,
+                              maturity=maturity)
+            s.flush()
+            return _answer_dto(row)
+
+    def set_flag(self, assessment_id: int, item_id: str, flagged: bool, by: str = "") -> AnswerDTO:
+        """Mark or unmark an item for review (keeps its answer)."""
+        self.item(assessment_id, item_id)
+        current = self.answers(assessment_id).get(item_id)
+        change = AnswerChange(item_id, current.status, current.note, current.na_reason) if current else AnswerChange(item_id, Status.UNASSESSED)
+        with self.db.transaction() as s:
+            row = self._write(s, assessment_id, change, by, None, flagged=flagged,
+                              reverify=current.reverify if current else None)
+            s.flush()
+            return _answer_dto(row)
+
+    def answer_many(self, assessment_id: int, changes: Iterable[AnswerChange], by: str = "") -> BulkResult:
+        """Apply many answers in ONE transaction: all are saved, or none (first problem raised)."""
+        changes = list(changes)
+        for c in changes:
+            self._check(assessment_id, c.item_id, c.status, c.note, c.na_reason)
+        current = self.answers(assessment_id)
+        applied = unchanged = 0
+        with self.db.transaction() as s:
+            for c in changes:
+                cur = current.get(c.item_id)
+                if cur and (cur.status, cur.note, cur.na_reason) == (c.status, c.note, c.na_reason if c.status is Status.NA else ""):
+                    unchanged += 1
+                    continue
+                self._write(s, assessment_id, c, by, None)
+                applied += 1
+        return BulkResult(applied=applied, unchanged=unchanged)
+
+    def set_status(self, assessment_id: int, status: str) -> None:
+        """Mark an assessment in progress, completed or archived."""
+        if status not in ASSESSMENT_STATUSES:
+            raise ValidationError("status", f"use one of {', '.join(ASSESSMENT_STATUSES)}")
+        with self.db.transaction() as s:
+            row = s.get(Assessment, assessment_id)
+            if row is None:
+                raise NotFound("assessment", assessment_id)
+            row.status = status
+            row.completed_on = dt.date.today() if status == "completed" else row.completed_on
+
+    def count(self) -> int:
+        """Number of assessments in the database."""
+        with self.db.transaction() as s:
+            return s.scalar(select(func.count(Assessment.id))) or 0
+
+    def delete(self, assessment_id: int) -> None:
+        """Delete an assessment with its answers, evidence links and plan."""
+        with self.db.transaction() as s:
+            row = s.get(Assessment, assessment_id)
+            if row is None:
+                raise NotFound("assessment", assessment_id)
+            s.delete(row)
+        self._packs_cache.pop(assessment_id, None)

@@ -1,0 +1,232 @@
+"""Open a database: engine, pragmas, schema check, backup-then-migrate, typed errors.
+
+The embedded default is a SQLite file in the user's data directory, in WAL mode with foreign keys
+on and ``synchronous=FULL`` so that a committed answer survives a killed process or a power cut.
+``--db URL`` / ``LABASSESS_DB`` select another file or a PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.storage.errors import DatabaseError, classify_db_error
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _alembic_config():
+    from alembic.config import Config  # imported lazily: alembic costs ~0.1 s
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def known_revisions() -> list[str]:
+    """Every schema revision this version of the app knows, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of the app writes."""
+    return known_revisions()[-1]
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password hidden, safe for logs and messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL must still be printable
+        return "<database URL>"
+
+
+class Database:
+    """An open, migrated database: hand out sessions, nothing else.
+
+    Attributes:
+        url: the SQLAlchemy URL (use ``display_url`` in anything a user or log sees).
+        path: the SQLite file, or ``None`` for a server database.
+        backup_path: the backup written before the last migration, if one was needed.
+    """
+
+    def __init__(self, engine: Engine, url: str, path: Path | None):
+        self.engine = engine
+        self.url = url
+        self.path = path
+        self.backup_path: Path | None = None
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def display_url(self) -> str:
+        """The location for messages: the file path, or the server URL without password."""
+        return str(self.path) if self.path else redact_url(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded SQLite backend."""
+        return self.engine.dialect.name == "sqlite"
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        Database errors are translated into ``DatabaseError`` with a message for the user.
+        """
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise classify_db_error(exc, self.display_url) from exc
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    # busy_timeout first: a second instance waits for the writer instead of failing at once
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url`` with our SQLite settings."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def sqlite_url(path: Path) -> str:
+    """SQLAlchemy URL for a SQLite file."""
+    return f"sqlite:///{path}"
+
+
+def open_database(url: str, *, migrate: bool = True, backup_dir: Path | None = None) -> Database:
+    """Open ``url``, check its schema and migrate it if it is older (after a backup).
+
+    Raises:
+        DatabaseError: corrupt, read-only, locked, full disk, unreachable server, or a database
+            written by a newer LabAssess.
+    """
+    parsed = make_url(url)
+    path = None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"Cannot create the folder {path.parent}: {exc.strerror}.",
+                "Choose another location with --db or LABASSESS_DB.",
+            ) from exc
+        if path.exists() and path.stat().st_size > 0:
+            _check_sqlite_header(path)
+    engine = make_engine(url)
+    db = Database(engine, url, path)
+    try:
+        with engine.connect() as conn:
+            if db.is_sqlite:
+                mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+                if str(mode).lower() != "wal":
+                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            current = _current_revision(conn)
+        known = known_revisions()
+        if current is not None and current not in known:
+            raise DatabaseError(
+                f"The database {db.display_url} was written by a newer version of LabAssess (schema {current}).",
+                "Install the newer LabAssess to open it; this version has not changed the file.",
+            )
+        if migrate and current != known[-1]:
+            if current is not None and path is not None:
+                db.backup_path = backup_sqlite(path, backup_dir, tag=f"schema-{current}")
+            _upgrade(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise classify_db_error(exc, db.display_url) from exc
+    except DatabaseError:
+        engine.dispose()
+        raise
+    return db
+
+
+def _check_sqlite_header(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot read {path}: {exc.strerror}.", "Check the file's permissions.") from exc
+    if header != b"SQLite format 3\x00":
+        raise DatabaseError(
+            f"{path} is not a LabAssess database (it is not a SQLite file, or it is damaged).",
+            "Restore it from a backup (labassess backup / the .bak files beside it), or choose another file with --db.",
+        )
+
+
+def _current_revision(conn) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        if inspect(conn).has_table("lab"):
+            # tables without a version row: not ours, or an interrupted first migration
+            raise DatabaseError(
+                "The database has LabAssess tables but no schema version.",
+                "Restore it from a backup, or run 'labassess doctor' for details.",
+            )
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _upgrade(engine: Engine) -> None:
+    from alembic import command
+
+    cfg = _alembic_config()
+    # one transaction for the whole migration: an interrupted upgrade leaves the old schema intact
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def backup_sqlite(path: Path, backup_dir: Path | None = None, *, tag: str = "backup", dest: Path | None = None) -> Path:
+    """Write a consistent copy of a SQLite file using SQLite's online backup API.
+
+    Safe while another process is writing: the copy is a snapshot of one committed state.
+    """
+    if dest is None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = backup_dir or path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        dest = folder / f"{path.stem}.{tag}.{stamp}.bak.sqlite"
+    tmp = dest.with_name(dest.name + ".part")
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        out = sqlite3.connect(tmp)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"Could not back up {path}: {exc}.", "Free some disk space or choose another folder.") from exc
+    finally:
+        src.close()
+    tmp.replace(dest)  # atomic: a half-written backup never carries the final name
+    return dest
