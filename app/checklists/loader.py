@@ -49,12 +49,16 @@ def load_file(path: str | Path) -> Checklist:
     return load_text(text, name)
 
 
+#: Reference data shipped beside the packs that is not a checklist (own formats and loaders).
+REFERENCE_FILES = frozenset({"training.yaml", "glossary.yaml"})
+
+
 @functools.cache
 def shipped_checklists() -> tuple[Checklist, ...]:
     """Every pack shipped with the application, sorted by id (cached; files are immutable)."""
     out = []
     for entry in sorted(resources.files("app.checklists").joinpath("data").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith((".yaml", ".yml")):
+        if entry.name.endswith((".yaml", ".yml")) and entry.name not in REFERENCE_FILES:
             out.append(load_text(entry.read_text(encoding="utf-8"), entry.name))
     return tuple(out)
 

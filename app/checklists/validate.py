@@ -178,6 +178,9 @@ def checklist_from_data(data: object, source: str = "<data>", locate: Locate | N
         ChecklistError: listing every problem found.
     """
     c = _Checker(source, locate or (lambda _p: ""))
+    if data is None:
+        c.err((), "the file is empty")
+        raise ChecklistError(c.problems)
     top = c.mapping(data, (), _TOP_KEYS)
     if not top:
         if not c.problems:
@@ -198,9 +201,12 @@ def checklist_from_data(data: object, source: str = "<data>", locate: Locate | N
 
     basis = []
     raw_basis = c.required(top, "basis", ())
-    if raw_basis is not None and not isinstance(raw_basis, list):
+    if raw_basis is MISSING:
+        raw_basis = []
+    elif not isinstance(raw_basis, list):
         c.err(("basis",), "expected a list of basis documents")
-    for i, b in enumerate(raw_basis or []):
+        raw_basis = []
+    for i, b in enumerate(raw_basis):
         p = ("basis", i)
         bd = c.mapping(b, p, _BASIS_KEYS)
         basis.append(

@@ -27,6 +27,8 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
 #: Upper bound on a checklist file; a real pack is well under 1 MB.
 MAX_BYTES = 8 * 1024 * 1024
 
@@ -59,6 +61,9 @@ def load_located(text: str, source: str) -> tuple[object, Callable[[Path], str]]
             problems.append(Problem(source, f"line {lines[path]}", _dotted(path), "YAML aliases are not allowed"))
             return None
         seen.add(id(n))
+        if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)) and n.tag not in _COLLECTION_TAGS:
+            problems.append(Problem(source, f"line {lines[path]}", _dotted(path), f"unsupported YAML tag {n.tag!r}"))
+            return None
         if isinstance(n, yaml.MappingNode):
             out: dict = {}
             for key_node, value_node in n.value:

@@ -20,7 +20,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 #: Modules that contribute sub-commands: each has ``register(sub) -> dict[command, handler]`` and
 #: keeps its own heavy imports inside the handlers.
-COMMAND_MODULES: tuple[str, ...] = ()  # e.g. "app.cli.cmd_report"; added as each lands
+COMMAND_MODULES: tuple[str, ...] = ("app.cli.cmd_maintenance",)  # e.g. "app.cli.cmd_report"; added as each lands
 
 
 class UsageError(Exception):
