@@ -9,6 +9,8 @@ from app.services.assessments import AssessmentService
 from app.services.catalog import Catalog
 from app.services.evidence import EvidenceService
 from app.services.labs import LabService
+from app.services.plans import PlanService
+from app.services.reports import ReportService
 from app.storage.database import Database, open_database
 
 
@@ -21,6 +23,8 @@ class Services:
     labs: LabService
     assessments: AssessmentService
     evidence: EvidenceService
+    plans: PlanService
+    reports: ReportService
 
     def close(self) -> None:
         """Release the database."""
@@ -31,10 +35,15 @@ def open_services(db_url: str | None = None, catalog: Catalog | None = None) -> 
     """Open (and migrate) the database at ``db_url`` (default: the embedded SQLite file)."""
     db = open_database(db_url or default_db_url())
     catalog = catalog or Catalog(user_checklist_dir())
+    assessments = AssessmentService(db, catalog)
+    evidence = EvidenceService(db)
+    plans = PlanService(db, assessments)
     return Services(
         db=db,
         catalog=catalog,
         labs=LabService(db),
-        assessments=AssessmentService(db, catalog),
-        evidence=EvidenceService(db),
+        assessments=assessments,
+        evidence=evidence,
+        plans=plans,
+        reports=ReportService(assessments, plans, evidence),
     )

@@ -87,7 +87,9 @@ def _months_since(p, profile: LabProfile, _packs, _answers, _score, as_of):
         return UNKNOWN, Text("未填写管理体系正式运行日期", "the management-system start date is not recorded")
     months = months_between(start, as_of)
     if months >= need:
-        return PASS, Text(f"管理体系已运行 {months} 个月（要求 ≥{need}）", f"system running for {months} months (≥{need} needed)")
+        return PASS, Text(
+            f"管理体系已运行 {months} 个月（要求 ≥{need}）", f"system running for {months} months (≥{need} needed)"
+        )
     ready = add_months(start, need)
     return FAIL, Text(
         f"管理体系仅运行 {months} 个月，最早 {ready.isoformat()} 满 {need} 个月",
@@ -102,17 +104,24 @@ def _review_cycle(p, profile: LabProfile, _packs, _answers, _score, as_of):
     max_age = int(p.get("max_age_months", 12))
     if audit is None or review is None:
         if start is None and audit is None and review is None:
-            return UNKNOWN, Text("未填写体系运行、内审和管理评审日期", "no system start, internal audit or review dates recorded")
+            return UNKNOWN, Text(
+                "未填写体系运行、内审和管理评审日期", "no system start, internal audit or review dates recorded"
+            )
         missing = []
         if audit is None:
             missing.append(("完整的内部审核", "a full internal audit"))
         if review is None:
             missing.append(("管理评审", "a management review"))
-        return FAIL, Text("尚未完成" + "和".join(m[0] for m in missing), "not yet done: " + " and ".join(m[1] for m in missing))
+        return FAIL, Text(
+            "尚未完成" + "和".join(m[0] for m in missing), "not yet done: " + " and ".join(m[1] for m in missing)
+        )
     if start is not None and (audit < start or review < start):
         return FAIL, Text("内审或管理评审早于体系正式运行日期", "the audit or review predates the system start date")
     if review < audit:
-        return FAIL, Text("管理评审早于内部审核，评审未能输入内审结果", "the management review predates the internal audit, so it could not consider its results")
+        return FAIL, Text(
+            "管理评审早于内部审核，评审未能输入内审结果",
+            "the management review predates the internal audit, so it could not consider its results",
+        )
     if months_between(audit, as_of) > max_age or months_between(review, as_of) > max_age:
         return FAIL, Text(f"内审或管理评审已超过 {max_age} 个月", f"the audit or review is older than {max_age} months")
     return PASS, Text(
@@ -127,8 +136,12 @@ def _pt_coverage(p, profile: LabProfile, _packs, _answers, _score, as_of):
         return UNKNOWN, Text("未列出申请的子领域", "no applied sub-fields listed")
     window_start = dt.date(as_of.year - years, as_of.month, min(as_of.day, 28))
     missing = [
-        sf for sf in profile.sub_fields
-        if not any(r.sub_field == sf and r.result == "satisfactory" and window_start <= r.date <= as_of for r in profile.pt_records)
+        sf
+        for sf in profile.sub_fields
+        if not any(
+            r.sub_field == sf and r.result == "satisfactory" and window_start <= r.date <= as_of
+            for r in profile.pt_records
+        )
     ]
     if missing:
         names = "、".join(missing)
@@ -136,7 +149,10 @@ def _pt_coverage(p, profile: LabProfile, _packs, _answers, _score, as_of):
             f"以下子领域近 {years} 年内无满意的能力验证结果：{names}",
             f"no satisfactory PT within {years} years for: {', '.join(missing)}",
         )
-    return PASS, Text(f"全部 {len(profile.sub_fields)} 个子领域均有满意的能力验证结果", f"all {len(profile.sub_fields)} sub-fields have a satisfactory PT")
+    return PASS, Text(
+        f"全部 {len(profile.sub_fields)} 个子领域均有满意的能力验证结果",
+        f"all {len(profile.sub_fields)} sub-fields have a satisfactory PT",
+    )
 
 
 def _clause_score(p, _profile, _packs, _answers, score: ScoreResult, _as_of):
@@ -154,7 +170,9 @@ def _clause_score(p, _profile, _packs, _answers, score: ScoreResult, _as_of):
     if critical:
         return FAIL, Text(f"资源条款存在 {critical} 项严重差距", f"{critical} critical gap(s) in these clauses")
     if value >= need:
-        return PASS, Text(f"相关条款得分 {value:.0f}%（要求 ≥{need:.0f}%）", f"score {value:.0f}% (≥{need:.0f}% needed)")
+        return PASS, Text(
+            f"相关条款得分 {value:.0f}%（要求 ≥{need:.0f}%）", f"score {value:.0f}% (≥{need:.0f}% needed)"
+        )
     return FAIL, Text(f"相关条款得分 {value:.0f}%，低于 {need:.0f}%", f"score {value:.0f}%, below {need:.0f}%")
 
 
@@ -165,7 +183,10 @@ def _items_conform(p, profile: LabProfile, packs, answers, _score, _as_of):
     ids = set(p.get("items", []))
     min_crit = int(p.get("min_criticality", 1))
     items = [
-        it for pack in packs if pack.kind == "requirements" for it in pack.items
+        it
+        for pack in packs
+        if pack.kind == "requirements"
+        for it in pack.items
         if item_applies(it, profile)
         and (it.id in ids or (clause_key(it.clause) in clauses and it.criticality >= min_crit))
     ]
@@ -174,7 +195,10 @@ def _items_conform(p, profile: LabProfile, packs, answers, _score, _as_of):
     statuses = [(it, answers[it.id].status if it.id in answers else Status.UNASSESSED) for it in items]
     bad = [it.id for it, st in statuses if st.is_gap]
     if bad:
-        return FAIL, Text(f"{len(bad)} 个关键条目未符合：{', '.join(bad[:5])}", f"{len(bad)} key item(s) not conform: {', '.join(bad[:5])}")
+        return FAIL, Text(
+            f"{len(bad)} 个关键条目未符合：{', '.join(bad[:5])}",
+            f"{len(bad)} key item(s) not conform: {', '.join(bad[:5])}",
+        )
     open_ = [it.id for it, st in statuses if st is Status.UNASSESSED]
     if open_:
         return UNKNOWN, Text(f"{len(open_)} 个关键条目尚未评估", f"{len(open_)} key item(s) not assessed yet")
@@ -188,9 +212,13 @@ def _scope_experience(_p, profile: LabProfile, *_):
     lacking = [m.standard + (f" {m.parameter}" if m.parameter else "") for m in methods if m.has_experience is False]
     unknown = [m for m in methods if m.has_experience is None]
     if lacking:
-        return FAIL, Text(f"无检测经历：{'、'.join(lacking[:5])}", f"no testing experience for: {', '.join(lacking[:5])}")
+        return FAIL, Text(
+            f"无检测经历：{'、'.join(lacking[:5])}", f"no testing experience for: {', '.join(lacking[:5])}"
+        )
     if unknown:
-        return UNKNOWN, Text(f"{len(unknown)} 个方法未确认检测经历", f"testing experience not confirmed for {len(unknown)} method(s)")
+        return UNKNOWN, Text(
+            f"{len(unknown)} 个方法未确认检测经历", f"testing experience not confirmed for {len(unknown)} method(s)"
+        )
     return PASS, Text(f"全部 {len(methods)} 个方法均有检测经历", f"all {len(methods)} methods have testing experience")
 
 

@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass, field
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """An item's answer.  Values are stored in the database; never rename them."""
 
     CONFORM = "conform"
@@ -82,7 +82,15 @@ def parse_status(text: str) -> Status:
 
 INDUSTRIES = ("appliance", "lighting", "other")
 SIZES = ("micro", "small", "medium")  # <10, 10–49, 50+ staff
-ACTIVITIES = ("testing", "calibration", "sampling", "non_standard_methods", "multi_site", "off_site", "external_reports")
+ACTIVITIES = (
+    "testing",
+    "calibration",
+    "sampling",
+    "non_standard_methods",
+    "multi_site",
+    "off_site",
+    "external_reports",
+)
 
 
 @dataclass(frozen=True)

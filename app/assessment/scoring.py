@@ -153,14 +153,18 @@ def _cell(key: str, title: Text, items: Sequence[Item], answers: Mapping[str, An
             if status is Status.NONCONFORM and it.knockout:
                 critical += 1
     return Cell(
-        key=key, title=title, score=_weighted(pairs), applicable=len(items), assessed=len(pairs) + na,
-        na=na, gaps=gaps, critical_gaps=critical,
+        key=key,
+        title=title,
+        score=_weighted(pairs),
+        applicable=len(items),
+        assessed=len(pairs) + na,
+        na=na,
+        gaps=gaps,
+        critical_gaps=critical,
     )
 
 
-def score_assessment(
-    packs: Sequence[Checklist], answers: Mapping[str, Answer], profile: LabProfile
-) -> ScoreResult:
+def score_assessment(packs: Sequence[Checklist], answers: Mapping[str, Answer], profile: LabProfile) -> ScoreResult:
     """Score an assessment over its packs.  Deterministic and independent of answer order.
 
     Only ``requirements`` packs feed the 29-clause readiness; other packs are scored per section and
@@ -191,10 +195,15 @@ def score_assessment(
                 if status.is_gap:
                     gaps.append(
                         Gap(
-                            item_id=it.id, pack_id=pack.id, clause=it.clause, status=status,
-                            criticality=it.criticality, knockout=it.knockout,
+                            item_id=it.id,
+                            pack_id=pack.id,
+                            clause=it.clause,
+                            status=status,
+                            criticality=it.criticality,
+                            knockout=it.knockout,
                             critical=status is Status.NONCONFORM and it.knockout,
-                            text=it.text, note=a.note if a else "",
+                            text=it.text,
+                            note=a.note if a else "",
                         )
                     )
                 if pack.kind == "requirements":
@@ -204,9 +213,7 @@ def score_assessment(
         )
 
     titles = {key: Text(zh, en) for key, zh, en in CNAS_CLAUSES}
-    clauses = tuple(
-        _cell(key, titles.get(key, Text(key, key)), items, answers) for key, items in clause_items.items()
-    )
+    clauses = tuple(_cell(key, titles.get(key, Text(key, key)), items, answers) for key, items in clause_items.items())
     groups = []
     for g in ("4", "5", "6", "7", "8"):
         members = [it for key, items in clause_items.items() if key.split(".")[0] == g for it in items]

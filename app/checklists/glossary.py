@@ -34,8 +34,14 @@ def load_glossary() -> tuple[Term, ...]:
     text = resources.files("app.checklists").joinpath("data", "glossary.yaml").read_text(encoding="utf-8")
     data, locate = load_located(text, "glossary.yaml")
     problems = []
-    if not isinstance(data, dict) or data.get("format") != "labassess-glossary/1" or not isinstance(data.get("terms"), list):
-        raise ChecklistError([Problem("glossary.yaml", "line 1", "format", "expected labassess-glossary/1 with a list of terms")])
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != "labassess-glossary/1"
+        or not isinstance(data.get("terms"), list)
+    ):
+        raise ChecklistError(
+            [Problem("glossary.yaml", "line 1", "format", "expected labassess-glossary/1 with a list of terms")]
+        )
     terms = []
     for i, t in enumerate(data["terms"]):
         where = locate(("terms", i))
@@ -43,8 +49,15 @@ def load_glossary() -> tuple[Term, ...]:
             problems.append(Problem("glossary.yaml", where, f"terms.[{i}]", "each term needs zh and en"))
             continue
         note = t.get("note") or {}
-        terms.append(Term(str(t["zh"]), str(t["en"]), Text(str(note.get("zh", "")), str(note.get("en", ""))),
-                          tuple(map(str, t.get("avoid_zh") or ())), tuple(map(str, t.get("avoid_en") or ()))))
+        terms.append(
+            Term(
+                str(t["zh"]),
+                str(t["en"]),
+                Text(str(note.get("zh", "")), str(note.get("en", ""))),
+                tuple(map(str, t.get("avoid_zh") or ())),
+                tuple(map(str, t.get("avoid_en") or ())),
+            )
+        )
     if problems:
         raise ChecklistError(problems)
     return tuple(terms)

@@ -29,8 +29,7 @@ def to_data(c: s.Checklist) -> dict:
     if not c.default_enabled:
         out["default_enabled"] = False
     out["basis"] = [
-        {"id": b.id, "title": _text(b.title), "edition": b.edition, "checked": b.checked.isoformat()}
-        for b in c.basis
+        {"id": b.id, "title": _text(b.title), "edition": b.edition, "checked": b.checked.isoformat()} for b in c.basis
     ]
     out["sections"] = [
         {"clause": sec.clause, "title": _text(sec.title), "items": [item_to_data(it) for it in sec.items]}

@@ -16,18 +16,43 @@ from app.checklists.errors import ChecklistError, Problem
 Locate = Callable[[tuple], str]
 
 _TOP_KEYS = {
-    "format", "id", "version", "kind", "title", "description", "basis", "sections", "gates",
-    "applies_to_fields", "default_enabled",
+    "format",
+    "id",
+    "version",
+    "kind",
+    "title",
+    "description",
+    "basis",
+    "sections",
+    "gates",
+    "applies_to_fields",
+    "default_enabled",
 }
 _BASIS_KEYS = {"id", "title", "edition", "checked"}
 _SECTION_KEYS = {"clause", "title", "items"}
 _ITEM_KEYS = {
-    "id", "clause", "text", "guidance", "evidence", "criticality", "knockout", "applies_to", "na",
-    "actions", "option_b", "fields",
+    "id",
+    "clause",
+    "text",
+    "guidance",
+    "evidence",
+    "criticality",
+    "knockout",
+    "applies_to",
+    "na",
+    "actions",
+    "option_b",
+    "fields",
 }
 _NA_KEYS = {"allowed", "justification"}
 _ACTION_KEYS = {
-    "key", "text", "effort_days", "owner_role", "training_theme", "phase", "closure_evidence",
+    "key",
+    "text",
+    "effort_days",
+    "owner_role",
+    "training_theme",
+    "phase",
+    "closure_evidence",
 }
 _GATE_KEYS = {"id", "title", "description", "needs", "rule", "milestone"}
 
@@ -277,9 +302,17 @@ def checklist_from_data(data: object, source: str = "<data>", locate: Locate | N
     if c.problems:
         raise ChecklistError(c.problems)
     return s.Checklist(
-        id=cid, version=version, kind=kind, title=title, description=description, basis=tuple(basis),
-        sections=tuple(sections), gates=tuple(gates), applies_to_fields=fields,
-        default_enabled=default_enabled, source=source,
+        id=cid,
+        version=version,
+        kind=kind,
+        title=title,
+        description=description,
+        basis=tuple(basis),
+        sections=tuple(sections),
+        gates=tuple(gates),
+        applies_to_fields=fields,
+        default_enabled=default_enabled,
+        source=source,
     )
 
 
@@ -329,10 +362,16 @@ def _item(c: _Checker, kind: str, raw: object, p: tuple, seen: dict) -> s.Item |
                 key=key,
                 text=c.text(c.required(ad, "text", ap, label), ap + ("text",), label),
                 effort_days=c.number(c.required(ad, "effort_days", ap, label), ap + ("effort_days",), label),
-                owner_role=c.choice(c.required(ad, "owner_role", ap, label), ap + ("owner_role",), s.OWNER_ROLES, label),
-                training_theme=c.choice(c.required(ad, "training_theme", ap, label), ap + ("training_theme",), s.TRAINING_THEMES, label),
+                owner_role=c.choice(
+                    c.required(ad, "owner_role", ap, label), ap + ("owner_role",), s.OWNER_ROLES, label
+                ),
+                training_theme=c.choice(
+                    c.required(ad, "training_theme", ap, label), ap + ("training_theme",), s.TRAINING_THEMES, label
+                ),
                 phase=c.integer(c.required(ad, "phase", ap, label), ap + ("phase",), 0, 3, label),
-                closure_evidence=c.text(c.required(ad, "closure_evidence", ap, label), ap + ("closure_evidence",), label),
+                closure_evidence=c.text(
+                    c.required(ad, "closure_evidence", ap, label), ap + ("closure_evidence",), label
+                ),
             )
         )
     return s.Item(
@@ -358,8 +397,15 @@ def _line_no(where: str) -> int:
 
 
 def _typename(value: object) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
 
 
 def _dotted(path: tuple) -> str:

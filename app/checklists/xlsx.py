@@ -21,23 +21,59 @@ SHEETS = {
     "Basis": ["id", "title_zh", "title_en", "edition", "checked"],
     "Sections": ["clause", "title_zh", "title_en"],
     "Items": [
-        "section", "id", "clause", "text_zh", "text_en", "guidance_zh", "guidance_en", "evidence_zh", "evidence_en",
-        "criticality", "knockout", "applies_to", "fields", "option_b", "na_allowed", "na_justification_zh",
+        "section",
+        "id",
+        "clause",
+        "text_zh",
+        "text_en",
+        "guidance_zh",
+        "guidance_en",
+        "evidence_zh",
+        "evidence_en",
+        "criticality",
+        "knockout",
+        "applies_to",
+        "fields",
+        "option_b",
+        "na_allowed",
+        "na_justification_zh",
         "na_justification_en",
     ],
     "Actions": [
-        "item_id", "key", "text_zh", "text_en", "effort_days", "owner_role", "training_theme", "phase",
-        "closure_evidence_zh", "closure_evidence_en",
+        "item_id",
+        "key",
+        "text_zh",
+        "text_en",
+        "effort_days",
+        "owner_role",
+        "training_theme",
+        "phase",
+        "closure_evidence_zh",
+        "closure_evidence_en",
     ],
     "Gates": [
-        "id", "title_zh", "title_en", "description_zh", "description_en", "needs_zh", "needs_en", "rule_type",
-        "rule_params_json", "milestone",
+        "id",
+        "title_zh",
+        "title_en",
+        "description_zh",
+        "description_en",
+        "needs_zh",
+        "needs_en",
+        "rule_type",
+        "rule_params_json",
+        "milestone",
     ],
 }
 README_ROWS = [
     ("LabAssess checklist template", "LabAssess 检查表模板"),
-    ("One row per basis document, section, item, action or gate. Keep the header rows.", "每行一个依据文件、章节、条目、行动或关口；不要改动表头。"),
-    ("Lists (evidence, needs): one entry per line inside the cell (Alt+Enter).", "列表（证据、所需数据）：单元格内每行一项（Alt+Enter 换行）。"),
+    (
+        "One row per basis document, section, item, action or gate. Keep the header rows.",
+        "每行一个依据文件、章节、条目、行动或关口；不要改动表头。",
+    ),
+    (
+        "Lists (evidence, needs): one entry per line inside the cell (Alt+Enter).",
+        "列表（证据、所需数据）：单元格内每行一项（Alt+Enter 换行）。",
+    ),
     ("Tags (applies_to, fields): comma-separated.", "标签（applies_to、fields）：用英文逗号分隔。"),
     ("Every text needs both Chinese (_zh) and English (_en).", "所有文字须同时填写中文（_zh）和英文（_en）。"),
     ("Validate with: labassess checklist validate FILE.xlsx", "校验命令：labassess checklist validate FILE.xlsx"),
@@ -77,8 +113,12 @@ def write_xlsx(checklist: Checklist, path: Path) -> None:
         ws.auto_filter.ref = ws.dimensions
 
     meta = [
-        ["format", FORMAT_TAG], ["id", data["id"]], ["version", data["version"]], ["kind", data["kind"]],
-        ["title_zh", data["title"]["zh"]], ["title_en", data["title"]["en"]],
+        ["format", FORMAT_TAG],
+        ["id", data["id"]],
+        ["version", data["version"]],
+        ["kind", data["kind"]],
+        ["title_zh", data["title"]["zh"]],
+        ["title_en", data["title"]["en"]],
         ["description_zh", data.get("description", {}).get("zh", "")],
         ["description_en", data.get("description", {}).get("en", "")],
         ["applies_to_fields", ",".join(data.get("applies_to_fields", []))],
@@ -92,26 +132,62 @@ def write_xlsx(checklist: Checklist, path: Path) -> None:
         for it in s["items"]:
             na = it.get("na", {})
             just = na.get("justification", {})
-            items.append([
-                s["clause"], it["id"], it["clause"], it["text"]["zh"], it["text"]["en"], it["guidance"]["zh"],
-                it["guidance"]["en"], "\n".join(it["evidence"]["zh"]), "\n".join(it["evidence"]["en"]),
-                it["criticality"], "yes" if it.get("knockout") else "no", ",".join(it.get("applies_to", [])),
-                ",".join(it.get("fields", [])), it.get("option_b", "keep"), "yes" if na.get("allowed") else "no",
-                just.get("zh", ""), just.get("en", ""),
-            ])
+            items.append(
+                [
+                    s["clause"],
+                    it["id"],
+                    it["clause"],
+                    it["text"]["zh"],
+                    it["text"]["en"],
+                    it["guidance"]["zh"],
+                    it["guidance"]["en"],
+                    "\n".join(it["evidence"]["zh"]),
+                    "\n".join(it["evidence"]["en"]),
+                    it["criticality"],
+                    "yes" if it.get("knockout") else "no",
+                    ",".join(it.get("applies_to", [])),
+                    ",".join(it.get("fields", [])),
+                    it.get("option_b", "keep"),
+                    "yes" if na.get("allowed") else "no",
+                    just.get("zh", ""),
+                    just.get("en", ""),
+                ]
+            )
             for a in it["actions"]:
-                actions.append([
-                    it["id"], a["key"], a["text"]["zh"], a["text"]["en"], a["effort_days"], a["owner_role"],
-                    a["training_theme"], a["phase"], a["closure_evidence"]["zh"], a["closure_evidence"]["en"],
-                ])
+                actions.append(
+                    [
+                        it["id"],
+                        a["key"],
+                        a["text"]["zh"],
+                        a["text"]["en"],
+                        a["effort_days"],
+                        a["owner_role"],
+                        a["training_theme"],
+                        a["phase"],
+                        a["closure_evidence"]["zh"],
+                        a["closure_evidence"]["en"],
+                    ]
+                )
     sheet("Items", items)
     sheet("Actions", actions)
-    sheet("Gates", [
-        [g["id"], g["title"]["zh"], g["title"]["en"], g["description"]["zh"], g["description"]["en"],
-         "\n".join(g["needs"]["zh"]), "\n".join(g["needs"]["en"]), g["rule"]["type"],
-         json.dumps(g["rule"]["params"], ensure_ascii=False), "yes" if g.get("milestone") else "no"]
-        for g in data.get("gates", [])
-    ])
+    sheet(
+        "Gates",
+        [
+            [
+                g["id"],
+                g["title"]["zh"],
+                g["title"]["en"],
+                g["description"]["zh"],
+                g["description"]["en"],
+                "\n".join(g["needs"]["zh"]),
+                "\n".join(g["needs"]["en"]),
+                g["rule"]["type"],
+                json.dumps(g["rule"]["params"], ensure_ascii=False),
+                "yes" if g.get("milestone") else "no",
+            ]
+            for g in data.get("gates", [])
+        ],
+    )
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     wb.save(tmp)
@@ -152,7 +228,9 @@ def _read(wb, name: str) -> Checklist:
         header = [str(h).strip() if h is not None else "" for h in header]
         for col in header:
             if col and col not in expected:
-                problems.append(Problem(name, f"sheet {sheet_name} row 1", col, f"unknown column (expected: {', '.join(expected)})"))
+                problems.append(
+                    Problem(name, f"sheet {sheet_name} row 1", col, f"unknown column (expected: {', '.join(expected)})")
+                )
         out = []
         for n, raw in enumerate(it, start=2):
             if n > MAX_ROWS:
@@ -214,14 +292,22 @@ def _read(wb, name: str) -> Checklist:
         data["default_enabled"] = yes(meta.get("default_enabled"))
     for n, r in rows("Basis"):
         locations[("basis", len(data["basis"]))] = f"sheet Basis row {n}"
-        data["basis"].append({"id": s(r.get("id")), "title": {"zh": s(r.get("title_zh")), "en": s(r.get("title_en"))},
-                              "edition": s(r.get("edition")), "checked": _date_text(r.get("checked"))})
+        data["basis"].append(
+            {
+                "id": s(r.get("id")),
+                "title": {"zh": s(r.get("title_zh")), "en": s(r.get("title_en"))},
+                "edition": s(r.get("edition")),
+                "checked": _date_text(r.get("checked")),
+            }
+        )
     section_index: dict[str, int] = {}
     for n, r in rows("Sections"):
         clause = s(r.get("clause")).strip()
         locations[("sections", len(data["sections"]))] = f"sheet Sections row {n}"
         section_index[clause] = len(data["sections"])
-        data["sections"].append({"clause": clause, "title": {"zh": s(r.get("title_zh")), "en": s(r.get("title_en"))}, "items": []})
+        data["sections"].append(
+            {"clause": clause, "title": {"zh": s(r.get("title_zh")), "en": s(r.get("title_en"))}, "items": []}
+        )
     item_ref: dict[str, dict] = {}
     for n, r in rows("Items"):
         sec = s(r.get("section")).strip()
@@ -232,7 +318,8 @@ def _read(wb, name: str) -> Checklist:
         ii = len(data["sections"][si]["items"])
         locations[("sections", si, "items", ii)] = f"sheet Items row {n}"
         item = {
-            "id": s(r.get("id")).strip(), "clause": s(r.get("clause")).strip(),
+            "id": s(r.get("id")).strip(),
+            "clause": s(r.get("clause")).strip(),
             "text": {"zh": s(r.get("text_zh")), "en": s(r.get("text_en"))},
             "guidance": {"zh": s(r.get("guidance_zh")), "en": s(r.get("guidance_en"))},
             "evidence": {"zh": lines(r.get("evidence_zh")), "en": lines(r.get("evidence_en"))},
@@ -259,12 +346,17 @@ def _read(wb, name: str) -> Checklist:
             continue
         item, si, ii = item_ref[iid]
         locations[("sections", si, "items", ii, "actions", len(item["actions"]))] = f"sheet Actions row {n}"
-        item["actions"].append({
-            "key": s(r.get("key")).strip(), "text": {"zh": s(r.get("text_zh")), "en": s(r.get("text_en"))},
-            "effort_days": num(r.get("effort_days")), "owner_role": s(r.get("owner_role")).strip(),
-            "training_theme": s(r.get("training_theme")).strip(), "phase": num(r.get("phase")),
-            "closure_evidence": {"zh": s(r.get("closure_evidence_zh")), "en": s(r.get("closure_evidence_en"))},
-        })
+        item["actions"].append(
+            {
+                "key": s(r.get("key")).strip(),
+                "text": {"zh": s(r.get("text_zh")), "en": s(r.get("text_en"))},
+                "effort_days": num(r.get("effort_days")),
+                "owner_role": s(r.get("owner_role")).strip(),
+                "training_theme": s(r.get("training_theme")).strip(),
+                "phase": num(r.get("phase")),
+                "closure_evidence": {"zh": s(r.get("closure_evidence_zh")), "en": s(r.get("closure_evidence_en"))},
+            }
+        )
     gates = []
     for n, r in rows("Gates", required=False):
         locations[("gates", len(gates))] = f"sheet Gates row {n}"
@@ -274,13 +366,16 @@ def _read(wb, name: str) -> Checklist:
         except json.JSONDecodeError as exc:
             problems.append(Problem(name, f"sheet Gates row {n}", "rule_params_json", f"not valid JSON: {exc.msg}"))
             params = {}
-        gates.append({
-            "id": s(r.get("id")).strip(), "title": {"zh": s(r.get("title_zh")), "en": s(r.get("title_en"))},
-            "description": {"zh": s(r.get("description_zh")), "en": s(r.get("description_en"))},
-            "needs": {"zh": lines(r.get("needs_zh")), "en": lines(r.get("needs_en"))},
-            "rule": {"type": s(r.get("rule_type")).strip(), "params": params},
-            "milestone": yes(r.get("milestone")),
-        })
+        gates.append(
+            {
+                "id": s(r.get("id")).strip(),
+                "title": {"zh": s(r.get("title_zh")), "en": s(r.get("title_en"))},
+                "description": {"zh": s(r.get("description_zh")), "en": s(r.get("description_en"))},
+                "needs": {"zh": lines(r.get("needs_zh")), "en": lines(r.get("needs_en"))},
+                "rule": {"type": s(r.get("rule_type")).strip(), "params": params},
+                "milestone": yes(r.get("milestone")),
+            }
+        )
     if gates:
         data["gates"] = gates
     if problems:

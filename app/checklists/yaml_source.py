@@ -68,14 +68,27 @@ def load_located(text: str, source: str) -> tuple[object, Callable[[Path], str]]
             out: dict = {}
             for key_node, value_node in n.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    problems.append(Problem(source, f"line {key_node.start_mark.line + 1}", _dotted(path), "keys must be plain text"))
+                    problems.append(
+                        Problem(
+                            source, f"line {key_node.start_mark.line + 1}", _dotted(path), "keys must be plain text"
+                        )
+                    )
                     continue
                 key = key_node.value
                 if key == "<<":
-                    problems.append(Problem(source, f"line {key_node.start_mark.line + 1}", _dotted(path), "YAML merge keys are not allowed"))
+                    problems.append(
+                        Problem(
+                            source,
+                            f"line {key_node.start_mark.line + 1}",
+                            _dotted(path),
+                            "YAML merge keys are not allowed",
+                        )
+                    )
                     continue
                 if key in out:
-                    problems.append(Problem(source, f"line {key_node.start_mark.line + 1}", _dotted(path + (key,)), "duplicate key"))
+                    problems.append(
+                        Problem(source, f"line {key_node.start_mark.line + 1}", _dotted(path + (key,)), "duplicate key")
+                    )
                     continue
                 out[key] = build(value_node, path + (key,))
             return out

@@ -73,9 +73,15 @@ def cmd_lab(args) -> int:
     svc = _services(args)
     if args.lab_cmd == "add":
         profile = LabProfile(
-            name=args.name, industry=args.industry, size=args.size, staff_count=args.staff,
-            activities=tuple(args.activities), test_fields=tuple(args.fields), ms_option=args.option,
-            ms_start_date=args.ms_start, last_internal_audit=args.internal_audit,
+            name=args.name,
+            industry=args.industry,
+            size=args.size,
+            staff_count=args.staff,
+            activities=tuple(args.activities),
+            test_fields=tuple(args.fields),
+            ms_option=args.option,
+            ms_start_date=args.ms_start,
+            last_internal_audit=args.internal_audit,
             last_management_review=args.management_review,
         )
         lab = svc.labs.add(profile)
@@ -85,18 +91,35 @@ def cmd_lab(args) -> int:
         if args.json:
             print_json([{"id": lab.id, "uid": lab.uid, **_profile_json(lab.profile)} for lab in labs])
         else:
-            _table(["id", "name", "industry", "size", "fields", "option"],
-                   [[lab.id, lab.name, lab.profile.industry, lab.profile.size, ",".join(lab.profile.test_fields),
-                     lab.profile.ms_option] for lab in labs])
+            _table(
+                ["id", "name", "industry", "size", "fields", "option"],
+                [
+                    [
+                        lab.id,
+                        lab.name,
+                        lab.profile.industry,
+                        lab.profile.size,
+                        ",".join(lab.profile.test_fields),
+                        lab.profile.ms_option,
+                    ]
+                    for lab in labs
+                ],
+            )
     svc.close()
     return EXIT_OK
 
 
 def _profile_json(p: LabProfile) -> dict:
     return {
-        "name": p.name, "industry": p.industry, "size": p.size, "staff_count": p.staff_count,
-        "activities": list(p.activities), "test_fields": list(p.test_fields), "ms_option": p.ms_option,
-        "ms_start_date": p.ms_start_date, "last_internal_audit": p.last_internal_audit,
+        "name": p.name,
+        "industry": p.industry,
+        "size": p.size,
+        "staff_count": p.staff_count,
+        "activities": list(p.activities),
+        "test_fields": list(p.test_fields),
+        "ms_option": p.ms_option,
+        "ms_start_date": p.ms_start_date,
+        "last_internal_audit": p.last_internal_audit,
         "last_management_review": p.last_management_review,
     }
 
@@ -111,17 +134,43 @@ def cmd_assessment(args) -> int:
         elif args.asm_cmd == "list":
             rows = svc.assessments.list(args.lab)
             if args.json:
-                print_json([
-                    {"id": r.id, "uid": r.uid, "lab_id": r.lab_id, "lab": r.lab_name, "assessed_on": r.assessed_on,
-                     "status": r.status, "assessor": r.assessor, "readiness": r.readiness, "progress": r.progress,
-                     "gaps": r.gaps, "critical_gaps": r.critical_gaps, "follows": r.follows_id,
-                     "packs": [f"{p.checklist_id}@{p.version}" for p in r.packs]}
-                    for r in rows
-                ])
+                print_json(
+                    [
+                        {
+                            "id": r.id,
+                            "uid": r.uid,
+                            "lab_id": r.lab_id,
+                            "lab": r.lab_name,
+                            "assessed_on": r.assessed_on,
+                            "status": r.status,
+                            "assessor": r.assessor,
+                            "readiness": r.readiness,
+                            "progress": r.progress,
+                            "gaps": r.gaps,
+                            "critical_gaps": r.critical_gaps,
+                            "follows": r.follows_id,
+                            "packs": [f"{p.checklist_id}@{p.version}" for p in r.packs],
+                        }
+                        for r in rows
+                    ]
+                )
             else:
-                _table(["id", "lab", "date", "status", "readiness", "progress", "gaps", "critical"],
-                       [[r.id, r.lab_name, r.assessed_on, r.status, _pct(r.readiness), f"{r.progress:.0f}%", r.gaps,
-                         r.critical_gaps] for r in rows])
+                _table(
+                    ["id", "lab", "date", "status", "readiness", "progress", "gaps", "critical"],
+                    [
+                        [
+                            r.id,
+                            r.lab_name,
+                            r.assessed_on,
+                            r.status,
+                            _pct(r.readiness),
+                            f"{r.progress:.0f}%",
+                            r.gaps,
+                            r.critical_gaps,
+                        ]
+                        for r in rows
+                    ],
+                )
         elif args.asm_cmd == "answer":
             return _answer(svc, args)
         elif args.asm_cmd == "show":
@@ -170,16 +219,27 @@ def cmd_checklist(args) -> int:
     if args.ck_cmd == "list":
         packs = catalog.all()
         if args.json:
-            print_json([
-                {"id": c.id, "version": c.version, "kind": c.kind, "title": {"zh": c.title.zh, "en": c.title.en},
-                 "items": len(c.items), "gates": len(c.gates), "default_enabled": c.default_enabled,
-                 "applies_to_fields": list(c.applies_to_fields),
-                 "basis": [{"id": b.id, "edition": b.edition, "checked": b.checked} for b in c.basis]}
-                for c in packs
-            ])
+            print_json(
+                [
+                    {
+                        "id": c.id,
+                        "version": c.version,
+                        "kind": c.kind,
+                        "title": {"zh": c.title.zh, "en": c.title.en},
+                        "items": len(c.items),
+                        "gates": len(c.gates),
+                        "default_enabled": c.default_enabled,
+                        "applies_to_fields": list(c.applies_to_fields),
+                        "basis": [{"id": b.id, "edition": b.edition, "checked": b.checked} for b in c.basis],
+                    }
+                    for c in packs
+                ]
+            )
         else:
-            _table(["id", "version", "kind", "items", "title"],
-                   [[c.id, c.version, c.kind, len(c.items) or len(c.gates), c.title.zh] for c in packs])
+            _table(
+                ["id", "version", "kind", "items", "title"],
+                [[c.id, c.version, c.kind, len(c.items) or len(c.gates), c.title.zh] for c in packs],
+            )
         for problem in catalog.load_problems:
             print(f"warning: skipped an invalid imported checklist: {problem}", file=sys.stderr)
     elif args.ck_cmd == "show":
@@ -187,11 +247,17 @@ def cmd_checklist(args) -> int:
         if args.json:
             from app.checklists.serialize import item_to_data
 
-            data = {"id": c.id, "version": c.version, "kind": c.kind, "title": {"zh": c.title.zh, "en": c.title.en},
-                    "items": [item_to_data(it) for it in c.items]}
+            data = {
+                "id": c.id,
+                "version": c.version,
+                "kind": c.kind,
+                "title": {"zh": c.title.zh, "en": c.title.en},
+                "items": [item_to_data(it) for it in c.items],
+            }
             if c.gates:
-                data["gates"] = [{"id": g.id, "title": {"zh": g.title.zh, "en": g.title.en}, "rule": g.rule.type}
-                                 for g in c.gates]
+                data["gates"] = [
+                    {"id": g.id, "title": {"zh": g.title.zh, "en": g.title.en}, "rule": g.rule.type} for g in c.gates
+                ]
             print_json(data)
         else:
             print(f"{c.id} {c.version} — {c.title.zh} / {c.title.en}")
@@ -254,34 +320,49 @@ def _print_view(view, lang: str) -> None:
     zh = lang == "zh"
     s = view.summary
     p = view.score.progress
-    print(f"{'实验室' if zh else 'Lab'}: {view.lab.name}   {'评估日期' if zh else 'Date'}: {s.assessed_on}   "
-          f"{'评估人' if zh else 'Assessor'}: {s.assessor or '—'}")
+    print(
+        f"{'实验室' if zh else 'Lab'}: {view.lab.name}   {'评估日期' if zh else 'Date'}: {s.assessed_on}   "
+        f"{'评估人' if zh else 'Assessor'}: {s.assessor or '—'}"
+    )
     print(f"{'检查表' if zh else 'Checklists'}: " + ", ".join(f"{r.checklist_id} {r.version}" for r in s.packs))
     band = view.band_label.get(lang)
-    print(f"\n{'准备度' if zh else 'Readiness'}: {_pct(view.score.readiness)}  [{band}]   "
-          f"{'严重差距' if zh else 'critical gaps'}: {len(view.score.critical_gaps)}   "
-          f"{'差距' if zh else 'gaps'}: {len(view.score.gaps)}")
-    print(f"{'进度' if zh else 'Progress'}: {p.answered}/{p.applicable} ({p.percent:.0f}%), "
-          f"{'不适用' if zh else 'N/A'} {p.na}, {'未评估' if zh else 'not assessed'} {p.unassessed}, "
-          f"{'按实验室概况排除' if zh else 'excluded by profile'} {p.excluded_by_profile}")
+    print(
+        f"\n{'准备度' if zh else 'Readiness'}: {_pct(view.score.readiness)}  [{band}]   "
+        f"{'严重差距' if zh else 'critical gaps'}: {len(view.score.critical_gaps)}   "
+        f"{'差距' if zh else 'gaps'}: {len(view.score.gaps)}"
+    )
+    print(
+        f"{'进度' if zh else 'Progress'}: {p.answered}/{p.applicable} ({p.percent:.0f}%), "
+        f"{'不适用' if zh else 'N/A'} {p.na}, {'未评估' if zh else 'not assessed'} {p.unassessed}, "
+        f"{'按实验室概况排除' if zh else 'excluded by profile'} {p.excluded_by_profile}"
+    )
     if view.earliest_application:
         print(f"{'最早可申请日期' if zh else 'Earliest application date'}: {view.earliest_application}")
     print(f"\n{'条款得分' if zh else 'Scores by clause'}")
-    _table(["clause", "title", "score", "answered", "gaps", "critical"],
-           [[c.key, c.title.get(lang), _pct(c.percent), f"{c.assessed}/{c.applicable}", c.gaps, c.critical_gaps]
-            for c in view.score.clauses])
+    _table(
+        ["clause", "title", "score", "answered", "gaps", "critical"],
+        [
+            [c.key, c.title.get(lang), _pct(c.percent), f"{c.assessed}/{c.applicable}", c.gaps, c.critical_gaps]
+            for c in view.score.clauses
+        ],
+    )
     print()
     _table(["group", "title", "score"], [[g.key, g.title.get(lang), _pct(g.percent)] for g in view.score.groups])
     others = [ps for ps in view.score.packs if ps.kind != "requirements"]
     if others:
         print()
-        _table(["pack", "score", "gaps"], [[ps.title.get(lang), _pct(ps.overall.percent), ps.overall.gaps] for ps in others])
+        _table(
+            ["pack", "score", "gaps"],
+            [[ps.title.get(lang), _pct(ps.overall.percent), ps.overall.gaps] for ps in others],
+        )
     if view.gates:
         print(f"\n{'CNAS 准备度关口' if zh else 'CNAS readiness gates'}")
         from app.assessment.gates import STATE_LABELS
 
-        _table(["gate", "state", "title", "why"],
-               [[g.id, STATE_LABELS[g.state].get(lang), g.title.get(lang), g.reason.get(lang)] for g in view.gates])
+        _table(
+            ["gate", "state", "title", "why"],
+            [[g.id, STATE_LABELS[g.state].get(lang), g.title.get(lang), g.reason.get(lang)] for g in view.gates],
+        )
     crit = view.score.critical_gaps
     if crit:
         print(f"\n{'严重差距（一票否决项不符合）' if zh else 'Critical gaps (knock-out items answered nonconform)'}")
@@ -293,23 +374,58 @@ def _view_json(view, lang: str) -> dict:
     s = view.summary
     sc = view.score
     return {
-        "assessment": {"id": s.id, "uid": s.uid, "lab_id": s.lab_id, "lab": view.lab.name, "assessed_on": s.assessed_on,
-                       "assessor": s.assessor, "status": s.status,
-                       "packs": [{"id": r.checklist_id, "version": r.version} for r in s.packs]},
+        "assessment": {
+            "id": s.id,
+            "uid": s.uid,
+            "lab_id": s.lab_id,
+            "lab": view.lab.name,
+            "assessed_on": s.assessed_on,
+            "assessor": s.assessor,
+            "status": s.status,
+            "packs": [{"id": r.checklist_id, "version": r.version} for r in s.packs],
+        },
         "readiness": sc.readiness,
         "band": view.band,
         "band_label": {"zh": view.band_label.zh, "en": view.band_label.en},
         "earliest_application": view.earliest_application,
-        "progress": {"applicable": sc.progress.applicable, "answered": sc.progress.answered, "na": sc.progress.na,
-                     "unassessed": sc.progress.unassessed, "excluded_by_profile": sc.progress.excluded_by_profile,
-                     "percent": sc.progress.percent},
-        "clauses": [{"clause": c.key, "title": c.title.get(lang), "score": c.percent, "applicable": c.applicable,
-                     "assessed": c.assessed, "gaps": c.gaps, "critical_gaps": c.critical_gaps} for c in sc.clauses],
+        "progress": {
+            "applicable": sc.progress.applicable,
+            "answered": sc.progress.answered,
+            "na": sc.progress.na,
+            "unassessed": sc.progress.unassessed,
+            "excluded_by_profile": sc.progress.excluded_by_profile,
+            "percent": sc.progress.percent,
+        },
+        "clauses": [
+            {
+                "clause": c.key,
+                "title": c.title.get(lang),
+                "score": c.percent,
+                "applicable": c.applicable,
+                "assessed": c.assessed,
+                "gaps": c.gaps,
+                "critical_gaps": c.critical_gaps,
+            }
+            for c in sc.clauses
+        ],
         "groups": [{"group": g.key, "title": g.title.get(lang), "score": g.percent} for g in sc.groups],
-        "packs": [{"id": ps.pack_id, "kind": ps.kind, "score": ps.overall.percent, "gaps": ps.overall.gaps} for ps in sc.packs],
-        "gates": [{"id": g.id, "state": g.state, "title": g.title.get(lang), "reason": g.reason.get(lang)} for g in view.gates],
-        "critical_gaps": [{"item": g.item_id, "clause": g.clause, "text": g.text.get(lang), "note": g.note} for g in sc.critical_gaps],
-        "gaps": [{"item": g.item_id, "clause": g.clause, "status": g.status.value, "criticality": g.criticality,
-                  "critical": g.critical} for g in sc.gaps],
+        "packs": [
+            {"id": ps.pack_id, "kind": ps.kind, "score": ps.overall.percent, "gaps": ps.overall.gaps} for ps in sc.packs
+        ],
+        "gates": [
+            {"id": g.id, "state": g.state, "title": g.title.get(lang), "reason": g.reason.get(lang)} for g in view.gates
+        ],
+        "critical_gaps": [
+            {"item": g.item_id, "clause": g.clause, "text": g.text.get(lang), "note": g.note} for g in sc.critical_gaps
+        ],
+        "gaps": [
+            {
+                "item": g.item_id,
+                "clause": g.clause,
+                "status": g.status.value,
+                "criticality": g.criticality,
+                "critical": g.critical,
+            }
+            for g in sc.gaps
+        ],
     }
-

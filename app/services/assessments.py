@@ -65,9 +65,16 @@ class AnswerChange:
 
 def _answer_dto(row: Answer) -> AnswerDTO:
     return AnswerDTO(
-        item_id=row.item_id, status=Status(row.status), note=row.note or "", na_reason=row.na_reason or "",
-        maturity=row.maturity, flagged=bool(row.flagged), reverify=bool(row.reverify), version=row.version,
-        updated_by=row.updated_by or "", updated_at=row.updated_at,
+        item_id=row.item_id,
+        status=Status(row.status),
+        note=row.note or "",
+        na_reason=row.na_reason or "",
+        maturity=row.maturity,
+        flagged=bool(row.flagged),
+        reverify=bool(row.reverify),
+        version=row.version,
+        updated_by=row.updated_by or "",
+        updated_at=row.updated_at,
     )
 
 
@@ -138,7 +145,10 @@ class AssessmentService:
             if follows_id is not None and s.get(Assessment, follows_id) is None:
                 raise NotFound("assessment", follows_id)
             row = Assessment(
-                lab_id=lab_id, assessor=assessor, assessed_on=assessed_on or dt.date.today(), title=title,
+                lab_id=lab_id,
+                assessor=assessor,
+                assessed_on=assessed_on or dt.date.today(),
+                title=title,
                 follows_id=follows_id,
             )
             s.add(row)
@@ -177,13 +187,24 @@ class AssessmentService:
 
     def _summary(self, s, row: Assessment, with_score: bool = False) -> AssessmentSummary:
         refs = tuple(
-            PackRef(ap.snapshot.checklist_id, ap.snapshot.version, snapshot_checklist(ap.snapshot).title,
-                    snapshot_checklist(ap.snapshot).kind)
+            PackRef(
+                ap.snapshot.checklist_id,
+                ap.snapshot.version,
+                snapshot_checklist(ap.snapshot).title,
+                snapshot_checklist(ap.snapshot).kind,
+            )
             for ap in row.packs
         )
         return AssessmentSummary(
-            id=row.id, uid=row.uid, lab_id=row.lab_id, lab_name=row.lab.name, title=row.title or "",
-            assessor=row.assessor or "", assessed_on=row.assessed_on, status=row.status, follows_id=row.follows_id,
+            id=row.id,
+            uid=row.uid,
+            lab_id=row.lab_id,
+            lab_name=row.lab.name,
+            title=row.title or "",
+            assessor=row.assessor or "",
+            assessed_on=row.assessed_on,
+            status=row.status,
+            follows_id=row.follows_id,
             packs=refs,
         )
 
@@ -217,23 +238,79 @@ class AssessmentService:
                 raise NotFound("assessment", assessment_id)
             summary = self._summary(s, row)
             lab = lab_to_dto(row.lab)
-            answers = {r.item_id: _answer_dto(r) for r in s.scalars(select(Answer).where(Answer.assessment_id == assessment_id))}
+            answers = {
+                r.item_id: _answer_dto(r)
+                for r in s.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
+            }
         as_of = as_of or summary.assessed_on
         domain = {k: DomainAnswer(k, a.status, a.note, a.na_reason, a.maturity, a.flagged) for k, a in answers.items()}
         scored = [p for p in packs if p.kind != "gates"]
         gates_pack = next((p for p in packs if p.kind == "gates"), None)
         score = score_assessment(scored, domain, lab.profile)
         gates = evaluate_gates(gates_pack, lab.profile, scored, domain, score, as_of)
-        band, label = band_for(score.readiness, bool(gates) and all(g.state == "pass" for g in gates), len(score.critical_gaps))
+        band, label = band_for(
+            score.readiness, bool(gates) and all(g.state == "pass" for g in gates), len(score.critical_gaps)
+        )
         excluded = frozenset(it.id for p in scored for it in p.items if not item_applies(it, lab.profile))
         summary = AssessmentSummary(
-            **{**summary.__dict__, "readiness": score.readiness, "progress": score.progress.percent,
-               "gaps": len(score.gaps), "critical_gaps": len(score.critical_gaps)}
+            **{
+                **summary.__dict__,
+                "readiness": score.readiness,
+                "progress": score.progress.percent,
+                "gaps": len(score.gaps),
+                "critical_gaps": len(score.critical_gaps),
+            }
         )
         return AssessmentView(
-            summary=summary, lab=lab, packs=scored, gates_pack=gates_pack, answers=answers, score=score, gates=gates,
-            band=band, band_label=label, earliest_application=earliest_application_date(lab.profile, gates, as_of),
+            summary=summary,
+            lab=lab,
+            packs=scored,
+            gates_pack=gates_pack,
+            answers=answers,
+            score=score,
+            gates=gates,
+            band=band,
+            band_label=label,
+            earliest_application=earliest_application_date(lab.profile, gates, as_of),
             excluded_items=excluded,
+        )
+
+    def rescore(
+        self, view: AssessmentView, answers: dict[str, AnswerDTO], as_of: dt.date | None = None
+    ) -> AssessmentView:
+        """Re-score ``view`` with ``answers`` without touching the database.
+
+        For an editor that has just saved an answer (``answer`` returned its DTO) and needs the new
+        scores, gates, band and progress at once: the result equals what ``view()`` would return
+        after re-reading, because the packs are immutable snapshots and the lab is taken from ``view``.
+        Added for the desktop UI (one keyboard answer must update the dashboard within a frame).
+        """
+        import dataclasses
+
+        as_of = as_of or view.summary.assessed_on
+        domain = {k: DomainAnswer(k, a.status, a.note, a.na_reason, a.maturity, a.flagged) for k, a in answers.items()}
+        profile = view.lab.profile
+        score = score_assessment(view.packs, domain, profile)
+        gates = evaluate_gates(view.gates_pack, profile, view.packs, domain, score, as_of)
+        band, label = band_for(
+            score.readiness, bool(gates) and all(g.state == "pass" for g in gates), len(score.critical_gaps)
+        )
+        summary = dataclasses.replace(
+            view.summary,
+            readiness=score.readiness,
+            progress=score.progress.percent,
+            gaps=len(score.gaps),
+            critical_gaps=len(score.critical_gaps),
+        )
+        return dataclasses.replace(
+            view,
+            summary=summary,
+            answers=dict(answers),
+            score=score,
+            gates=gates,
+            band=band,
+            band_label=label,
+            earliest_application=earliest_application_date(profile, gates, as_of),
         )
 
     def history(self, assessment_id: int, item_id: str | None = None) -> list[HistoryEntry]:
@@ -264,20 +341,38 @@ class AssessmentService:
             raise ValidationError("na_reason", f"at most {MAX_NOTE} characters")
         if status is Status.NA:
             if not item.na_allowed:
-                raise ValidationError("status", f"item {item_id} does not allow 'not applicable'; answer it or leave it unassessed")
+                raise ValidationError(
+                    "status", f"item {item_id} does not allow 'not applicable'; answer it or leave it unassessed"
+                )
             if not na_reason.strip():
                 raise ValidationError("na_reason", f"item {item_id}: a reason is required for 'not applicable'")
         return item
 
-    def _write(self, s, assessment_id: int, change: AnswerChange, by: str, expected_version: int | None,
-               *, flagged: bool | None = None, maturity: int | None | str = "keep", reverify: bool | None = None) -> Answer:
+    def _write(
+        self,
+        s,
+        assessment_id: int,
+        change: AnswerChange,
+        by: str,
+        expected_version: int | None,
+        *,
+        flagged: bool | None = None,
+        maturity: int | None | str = "keep",
+        reverify: bool | None = None,
+    ) -> Answer:
         row = s.scalar(select(Answer).where(Answer.assessment_id == assessment_id, Answer.item_id == change.item_id))
         na_reason = change.na_reason if change.status is Status.NA else ""
         if row is None:
             if expected_version not in (None, 0):
                 raise StaleWriteError(f"answer {change.item_id}", expected_version, 0)
-            row = Answer(assessment_id=assessment_id, item_id=change.item_id, status=Status.UNASSESSED.value,
-                         note="", na_reason="", version=0)
+            row = Answer(
+                assessment_id=assessment_id,
+                item_id=change.item_id,
+                status=Status.UNASSESSED.value,
+                note="",
+                na_reason="",
+                version=0,
+            )
             s.add(row)
             s.flush()
             old = (None, None, None)
@@ -287,10 +382,18 @@ class AssessmentService:
             old = (row.status, row.note, row.na_reason)
         changed = old != (change.status.value, change.note, na_reason)
         if changed:
-            s.add(AnswerHistory(
-                answer_id=row.id, old_status=old[0], new_status=change.status.value, old_note=old[1],
-                new_note=change.note, old_na_reason=old[2], new_na_reason=na_reason, changed_by=by,
-            ))
+            s.add(
+                AnswerHistory(
+                    answer_id=row.id,
+                    old_status=old[0],
+                    new_status=change.status.value,
+                    old_note=old[1],
+                    new_note=change.note,
+                    old_na_reason=old[2],
+                    new_na_reason=na_reason,
+                    changed_by=by,
+                )
+            )
         row.status = change.status.value
         row.note = change.note
         row.na_reason = na_reason
@@ -305,9 +408,7 @@ class AssessmentService:
         row.version = (row.version or 0) + 1
         row.updated_by = by
         row.updated_at = utcnow()
-        s.execute(
-            Assessment.__table__.update().where(Assessment.id == assessment_id).values(updated_at=utcnow())
-        )
+        s.execute(Assessment.__table__.update().where(Assessment.id == assessment_id).values(updated_at=utcnow()))
         return row
 
     def answer(
@@ -331,8 +432,14 @@ class AssessmentService:
         status = parse_status(status) if isinstance(status, str) else status
         self._check(assessment_id, item_id, status, note, na_reason)
         with self.db.transaction() as s:
-            row = self._write(s, assessment_id, AnswerChange(item_id, status, note, na_reason), by, expected_version,
-                              maturity=maturity)
+            row = self._write(
+                s,
+                assessment_id,
+                AnswerChange(item_id, status, note, na_reason),
+                by,
+                expected_version,
+                maturity=maturity,
+            )
             s.flush()
             return _answer_dto(row)
 
@@ -340,10 +447,15 @@ class AssessmentService:
         """Mark or unmark an item for review (keeps its answer)."""
         self.item(assessment_id, item_id)
         current = self.answers(assessment_id).get(item_id)
-        change = AnswerChange(item_id, current.status, current.note, current.na_reason) if current else AnswerChange(item_id, Status.UNASSESSED)
+        change = (
+            AnswerChange(item_id, current.status, current.note, current.na_reason)
+            if current
+            else AnswerChange(item_id, Status.UNASSESSED)
+        )
         with self.db.transaction() as s:
-            row = self._write(s, assessment_id, change, by, None, flagged=flagged,
-                              reverify=current.reverify if current else None)
+            row = self._write(
+                s, assessment_id, change, by, None, flagged=flagged, reverify=current.reverify if current else None
+            )
             s.flush()
             return _answer_dto(row)
 
@@ -357,7 +469,11 @@ class AssessmentService:
         with self.db.transaction() as s:
             for c in changes:
                 cur = current.get(c.item_id)
-                if cur and (cur.status, cur.note, cur.na_reason) == (c.status, c.note, c.na_reason if c.status is Status.NA else ""):
+                if cur and (cur.status, cur.note, cur.na_reason) == (
+                    c.status,
+                    c.note,
+                    c.na_reason if c.status is Status.NA else "",
+                ):
                     unchanged += 1
                     continue
                 self._write(s, assessment_id, c, by, None)

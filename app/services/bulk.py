@@ -12,10 +12,20 @@ from app.services.errors import ValidationError
 
 COLUMNS = ("item", "status", "note", "na_reason")
 _HEADER_ALIASES = {
-    "item": "item", "item_id": "item", "条目": "item", "条目编号": "item",
-    "status": "status", "结论": "status", "状态": "status",
-    "note": "note", "备注": "note", "说明": "note",
-    "na_reason": "na_reason", "n/a reason": "na_reason", "na reason": "na_reason", "不适用理由": "na_reason",
+    "item": "item",
+    "item_id": "item",
+    "条目": "item",
+    "条目编号": "item",
+    "status": "status",
+    "结论": "status",
+    "状态": "status",
+    "note": "note",
+    "备注": "note",
+    "说明": "note",
+    "na_reason": "na_reason",
+    "n/a reason": "na_reason",
+    "na reason": "na_reason",
+    "不适用理由": "na_reason",
 }
 MAX_ROWS = 20_000
 
@@ -35,7 +45,9 @@ def read_answers(path: Path) -> list[AnswerChange]:
     header = [_HEADER_ALIASES.get(str(h or "").strip().lower(), str(h or "").strip()) for h in rows[0]]
     for needed in ("item", "status"):
         if needed not in header:
-            raise ValidationError(f"{name} row 1", f"missing column {needed!r} (columns: item, status, note, na_reason)")
+            raise ValidationError(
+                f"{name} row 1", f"missing column {needed!r} (columns: item, status, note, na_reason)"
+            )
     if len(rows) > MAX_ROWS:
         raise ValidationError(name, f"more than {MAX_ROWS} rows")
     index = {h: i for i, h in enumerate(header) if h in COLUMNS}

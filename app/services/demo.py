@@ -22,17 +22,44 @@ DEMO_LAB_NAME = "示例：中山市明辉照明电器有限公司检测中心"
 
 #: Probability that an item of a clause is a gap (partial or nonconform), from the hot-spot ranking.
 GAP_RATE = {
-    "6.4": 0.55, "6.5": 0.45, "7.2": 0.5, "7.7": 0.5, "6.2": 0.4, "8.8": 0.45, "8.7": 0.4, "7.6": 0.5,
-    "7.8": 0.35, "7.5": 0.3, "7.11": 0.35, "6.6": 0.3, "8.3": 0.3, "8.9": 0.35,
+    "6.4": 0.55,
+    "6.5": 0.45,
+    "7.2": 0.5,
+    "7.7": 0.5,
+    "6.2": 0.4,
+    "8.8": 0.45,
+    "8.7": 0.4,
+    "7.6": 0.5,
+    "7.8": 0.35,
+    "7.5": 0.3,
+    "7.11": 0.35,
+    "6.6": 0.3,
+    "8.3": 0.3,
+    "8.9": 0.35,
 }
 DEFAULT_GAP_RATE = 0.15
 
 NOTES = {
-    "6.4": ("耐压测试仪上次校准证书未做结果确认，期间核查记录缺失。", "No confirmation of the hipot tester's last calibration; no intermediate-check records."),
-    "7.2": ("GB 7000.1-2015 换版后未做方法验证，仍沿用旧版作业指导书。", "No method verification after the GB 7000.1-2015 change; old work instruction still in use."),
-    "7.7": ("近三年未参加灯具安全子领域的能力验证。", "No PT for the luminaire-safety sub-field in the last three years."),
-    "6.2": ("两名新测试员无授权记录即独立出具原始记录。", "Two new testers sign raw records without an authorisation record."),
-    "8.8": ("内审只覆盖了第 8 章，未覆盖技术要素。", "The internal audit covered clause 8 only, not the technical clauses."),
+    "6.4": (
+        "耐压测试仪上次校准证书未做结果确认，期间核查记录缺失。",
+        "No confirmation of the hipot tester's last calibration; no intermediate-check records.",
+    ),
+    "7.2": (
+        "GB 7000.1-2015 换版后未做方法验证，仍沿用旧版作业指导书。",
+        "No method verification after the GB 7000.1-2015 change; old work instruction still in use.",
+    ),
+    "7.7": (
+        "近三年未参加灯具安全子领域的能力验证。",
+        "No PT for the luminaire-safety sub-field in the last three years.",
+    ),
+    "6.2": (
+        "两名新测试员无授权记录即独立出具原始记录。",
+        "Two new testers sign raw records without an authorisation record.",
+    ),
+    "8.8": (
+        "内审只覆盖了第 8 章，未覆盖技术要素。",
+        "The internal audit covered clause 8 only, not the technical clauses.",
+    ),
     "7.6": ("温升试验的测量不确定度未评定。", "No uncertainty evaluation for the temperature-rise test."),
 }
 
@@ -55,21 +82,38 @@ def demo_profile(today: dt.date) -> LabProfile:
         declaration_truthful=True,
         declaration_rules=True,
         sub_fields=("灯具安全 / luminaire safety", "家用电器安全 / household appliance safety"),
-        pt_records=(PTRecord("家用电器安全 / household appliance safety", add_months(today, -14), "satisfactory", "CNAS-recognised PT provider"),),
+        pt_records=(
+            PTRecord(
+                "家用电器安全 / household appliance safety",
+                add_months(today, -14),
+                "satisfactory",
+                "CNAS-recognised PT provider",
+            ),
+        ),
         scope_methods=(
             ScopeMethod("GB 7000.1-2015", "温升 temperature rise", True),
             ScopeMethod("GB 7000.1-2015", "电气强度 electric strength", True),
             ScopeMethod("GB 4706.1-2005", "泄漏电流 leakage current", True),
             ScopeMethod("GB/T 4208-2017", "IP 防护等级 IP code", False),
         ),
-        staff={"lab_director": "陈志强", "technical_manager": "李工", "quality_manager": "王敏", "equipment_officer": "黄伟",
-               "qc_officer": "王敏", "document_controller": "刘芳", "internal_auditor": "刘芳", "safety_officer": "黄伟",
-               "testers": "测试组", "authorised_signatory": "李工"},
+        staff={
+            "lab_director": "陈志强",
+            "technical_manager": "李工",
+            "quality_manager": "王敏",
+            "equipment_officer": "黄伟",
+            "qc_officer": "王敏",
+            "document_controller": "刘芳",
+            "internal_auditor": "刘芳",
+            "safety_officer": "黄伟",
+            "testers": "测试组",
+            "authorised_signatory": "李工",
+        },
     )
 
 
-def create_demo(labs: LabService, assessments: AssessmentService, today: dt.date | None = None,
-                seed: int = 17) -> tuple[LabDTO, AssessmentSummary]:
+def create_demo(
+    labs: LabService, assessments: AssessmentService, today: dt.date | None = None, seed: int = 17
+) -> tuple[LabDTO, AssessmentSummary]:
     """Create (or re-create) the demo lab and a realistically answered assessment."""
     today = today or dt.date.today()
     for lab in labs.list():
@@ -77,10 +121,18 @@ def create_demo(labs: LabService, assessments: AssessmentService, today: dt.date
             labs.delete(lab.id)
     lab = labs.add(demo_profile(today), notes="LabAssess demo data")
     pack_ids = [p.id for p in assessments.catalog.all() if p.kind == "requirements"][:1]
-    supplement = [p.id for p in assessments.catalog.all() if p.kind == "supplement" and p.default_enabled
-                  and set(p.applies_to_fields) & set(lab.profile.test_fields)]
-    summary = assessments.create(lab.id, pack_ids + supplement[:1], assessor="张顾问 (demo)", assessed_on=today,
-                                 title="CNAS 准备度自评估 / CNAS readiness self-assessment")
+    supplement = [
+        p.id
+        for p in assessments.catalog.all()
+        if p.kind == "supplement" and p.default_enabled and set(p.applies_to_fields) & set(lab.profile.test_fields)
+    ]
+    summary = assessments.create(
+        lab.id,
+        pack_ids + supplement[:1],
+        assessor="张顾问 (demo)",
+        assessed_on=today,
+        title="CNAS 准备度自评估 / CNAS readiness self-assessment",
+    )
     rng = random.Random(seed)
     changes = []
     for pack in assessments.packs(summary.id):

@@ -18,9 +18,17 @@ MAX_EVIDENCE_BYTES = 100 * 1024 * 1024
 
 def _dto(row: Evidence) -> EvidenceDTO:
     return EvidenceDTO(
-        id=row.id, uid=row.uid, assessment_id=row.assessment_id, item_id=row.item_id, sha256=row.sha256,
-        original_name=row.original_name, size=row.size, mime=row.mime, added_by=row.added_by or "",
-        added_at=row.added_at, removed=row.removed_at is not None,
+        id=row.id,
+        uid=row.uid,
+        assessment_id=row.assessment_id,
+        item_id=row.item_id,
+        sha256=row.sha256,
+        original_name=row.original_name,
+        size=row.size,
+        mime=row.mime,
+        added_by=row.added_by or "",
+        added_at=row.added_at,
+        removed=row.removed_at is not None,
     )
 
 
@@ -41,8 +49,9 @@ class EvidenceService:
             raise ValidationError(path.name, f"cannot read file: {exc.strerror or exc}") from None
         return self.add_bytes(assessment_id, item_id, path.name, data, by=by)
 
-    def add_bytes(self, assessment_id: int, item_id: str | None, name: str, data: bytes, by: str = "",
-                  mime: str | None = None) -> EvidenceDTO:
+    def add_bytes(
+        self, assessment_id: int, item_id: str | None, name: str, data: bytes, by: str = "", mime: str | None = None
+    ) -> EvidenceDTO:
         """Store ``data`` under ``name``."""
         digest = hashlib.sha256(data).hexdigest()
         mime = mime or mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -51,8 +60,15 @@ class EvidenceService:
                 raise NotFound("assessment", assessment_id)
             if s.get(EvidenceBlob, digest) is None:
                 s.add(EvidenceBlob(sha256=digest, size=len(data), data=data))
-            row = Evidence(assessment_id=assessment_id, item_id=item_id, sha256=digest, original_name=name[:255],
-                           size=len(data), mime=mime[:100], added_by=by)
+            row = Evidence(
+                assessment_id=assessment_id,
+                item_id=item_id,
+                sha256=digest,
+                original_name=name[:255],
+                size=len(data),
+                mime=mime[:100],
+                added_by=by,
+            )
             s.add(row)
             s.flush()
             return _dto(row)

@@ -40,7 +40,8 @@ def profile_from_row(row: Lab) -> LabProfile:
             for r in (row.pt_records or ())
         ),
         scope_methods=tuple(
-            ScopeMethod(m["standard"], m.get("parameter", ""), m.get("has_experience")) for m in (row.scope_methods or ())
+            ScopeMethod(m["standard"], m.get("parameter", ""), m.get("has_experience"))
+            for m in (row.scope_methods or ())
         ),
         staff=dict(row.staff or {}),
     )
@@ -69,7 +70,9 @@ def validate_profile(p: LabProfile) -> None:
             raise ValidationError("staff", f"unknown role {role!r}")
     for r in p.pt_records:
         if r.result not in ("satisfactory", "questionable", "unsatisfactory"):
-            raise ValidationError("pt_records", f"PT result must be satisfactory, questionable or unsatisfactory, not {r.result!r}")
+            raise ValidationError(
+                "pt_records", f"PT result must be satisfactory, questionable or unsatisfactory, not {r.result!r}"
+            )
     if p.staff_count is not None and not 0 <= p.staff_count <= 100000:
         raise ValidationError("staff_count", "must be between 0 and 100000")
 

@@ -105,9 +105,7 @@ class Assessment(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     lab: Mapped[Lab] = relationship(back_populates="assessments")
-    packs: Mapped[list[AssessmentPack]] = relationship(
-        cascade="all, delete-orphan", order_by="AssessmentPack.position"
-    )
+    packs: Mapped[list[AssessmentPack]] = relationship(cascade="all, delete-orphan", order_by="AssessmentPack.position")
 
 
 class AssessmentPack(Base):

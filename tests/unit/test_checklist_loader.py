@@ -58,9 +58,11 @@ def test_good_checklist_loads():
 
 def test_every_problem_is_reported_with_line_item_and_field():
     """Unknown keys, missing language, wrong types, bad clause refs and duplicates are all listed at once."""
-    bad = GOOD.replace("criticality: 3", "criticality: 5\n        colour: red").replace(
-        "en: Is there an intermediate-check plan", "fr: x"
-    ).replace('clause: "6.4.10"', 'clause: "9.9"')
+    bad = (
+        GOOD.replace("criticality: 3", "criticality: 5\n        colour: red")
+        .replace("en: Is there an intermediate-check plan", "fr: x")
+        .replace('clause: "6.4.10"', 'clause: "9.9"')
+    )
     bad += bad[bad.index("      - id: CL01-6.4-01") :]
     problems = _problems(bad)
     text = "\n".join(problems)

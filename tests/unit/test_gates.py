@@ -46,19 +46,32 @@ def test_six_months_of_operation():
 def test_audit_before_review():
     """G6 needs an internal audit and a later management review after the system start."""
     start = add_months(TODAY, -8)
-    ok = LabProfile(name="x", ms_start_date=start, last_internal_audit=add_months(TODAY, -2),
-                    last_management_review=add_months(TODAY, -1))
+    ok = LabProfile(
+        name="x",
+        ms_start_date=start,
+        last_internal_audit=add_months(TODAY, -2),
+        last_management_review=add_months(TODAY, -1),
+    )
     assert _eval(ok)["G6"].state == "pass"
-    swapped = LabProfile(name="x", ms_start_date=start, last_internal_audit=add_months(TODAY, -1),
-                         last_management_review=add_months(TODAY, -2))
+    swapped = LabProfile(
+        name="x",
+        ms_start_date=start,
+        last_internal_audit=add_months(TODAY, -1),
+        last_management_review=add_months(TODAY, -2),
+    )
     assert _eval(swapped)["G6"].state == "fail"
 
 
 def test_pt_per_sub_field_within_three_years():
     """G7 needs a satisfactory PT per applied sub-field within 3 years."""
-    p = LabProfile(name="x", sub_fields=("lum", "app"),
-                   pt_records=(PTRecord("lum", add_months(TODAY, -12), "satisfactory"),
-                               PTRecord("app", add_months(TODAY, -40), "satisfactory")))
+    p = LabProfile(
+        name="x",
+        sub_fields=("lum", "app"),
+        pt_records=(
+            PTRecord("lum", add_months(TODAY, -12), "satisfactory"),
+            PTRecord("app", add_months(TODAY, -40), "satisfactory"),
+        ),
+    )
     g7 = _eval(p)["G7"]
     assert g7.state == "fail" and "app" in g7.reason.en
     p2 = LabProfile(name="x", sub_fields=("lum",), pt_records=(PTRecord("lum", add_months(TODAY, -1), "satisfactory"),))
@@ -70,12 +83,17 @@ def test_traceability_gate_follows_key_equipment_items():
     crit = [it.id for it in MINI.items if it.clause_key in ("6.4", "6.5") and it.criticality >= 3]
     assert crit
     assert _eval(LabProfile(name="x"), {i: Status.CONFORM for i in crit})["G9"].state == "pass"
-    assert _eval(LabProfile(name="x"), {**{i: Status.CONFORM for i in crit}, crit[0]: Status.PARTIAL})["G9"].state == "fail"
+    assert (
+        _eval(LabProfile(name="x"), {**{i: Status.CONFORM for i in crit}, crit[0]: Status.PARTIAL})["G9"].state
+        == "fail"
+    )
 
 
 def test_experience_for_every_method():
     """G10 fails when a scope method has no testing experience."""
-    p = LabProfile(name="x", scope_methods=(ScopeMethod("GB 7000.1", "温升", True), ScopeMethod("GB/T 4208", "IP", False)))
+    p = LabProfile(
+        name="x", scope_methods=(ScopeMethod("GB 7000.1", "温升", True), ScopeMethod("GB/T 4208", "IP", False))
+    )
     assert _eval(p)["G10"].state == "fail"
     p2 = LabProfile(name="x", scope_methods=(ScopeMethod("GB 7000.1", "温升", True),))
     assert _eval(p2)["G10"].state == "pass"

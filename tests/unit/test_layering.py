@@ -8,8 +8,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
-CORE = ["app.checklists.loader", "app.assessment.scoring", "app.assessment.gates", "app.storage.database",
-        "app.services.assessments", "app.bootstrap", "app.cli.commands"]
+CORE = [
+    "app.checklists.loader",
+    "app.assessment.scoring",
+    "app.assessment.gates",
+    "app.storage.database",
+    "app.services.assessments",
+    "app.bootstrap",
+    "app.cli.commands",
+]
 
 
 def test_core_imports_no_qt():

@@ -74,8 +74,16 @@ def test_formula_is_written_in_both_languages():
     assert "部分符合 = 0.5" in FORMULA.zh and "partially conform 0.5" in FORMULA.en
 
 
-@pytest.mark.parametrize("text, status", [("符合", Status.CONFORM), ("Partial", Status.PARTIAL), ("3", Status.NONCONFORM),
-                                          ("不适用", Status.NA), ("未评估", Status.UNASSESSED)])
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("符合", Status.CONFORM),
+        ("Partial", Status.PARTIAL),
+        ("3", Status.NONCONFORM),
+        ("不适用", Status.NA),
+        ("未评估", Status.UNASSESSED),
+    ],
+)
 def test_status_parsing(text, status):
     """Statuses parse from English, Chinese and keys 1–5."""
     assert parse_status(text) is status
