@@ -8,6 +8,7 @@ from app.paths import default_db_url, user_checklist_dir
 from app.services.assessments import AssessmentService
 from app.services.catalog import Catalog
 from app.services.evidence import EvidenceService
+from app.services.labfile import LabFileService
 from app.services.labs import LabService
 from app.services.plans import PlanService
 from app.services.reports import ReportService
@@ -25,6 +26,7 @@ class Services:
     evidence: EvidenceService
     plans: PlanService
     reports: ReportService
+    labfiles: LabFileService
 
     def close(self) -> None:
         """Release the database."""
@@ -46,4 +48,5 @@ def open_services(db_url: str | None = None, catalog: Catalog | None = None) -> 
         evidence=evidence,
         plans=plans,
         reports=ReportService(assessments, plans, evidence),
+        labfiles=LabFileService(db),
     )

@@ -58,13 +58,20 @@ def cmd_demo(args) -> int:
     svc = _services(args)
     lab, summary = create_demo(svc.labs, svc.assessments)
     view = svc.assessments.view(summary.id)
+    try:
+        from app.paths import reports_dir
+
+        out = args.out or reports_dir() / f"demo-improvement-plan-{args.lang}.pdf"
+        out = svc.reports.write(summary.id, out, args.lang)
+    finally:
+        svc.close()
     if args.json:
-        print_json(_view_json(view, args.lang))
+        print_json({**_view_json(view, args.lang), "report": str(out)})
     else:
         print(f"已创建示例实验室 / demo lab created: #{lab.id} {lab.name}")
         print(f"评估 / assessment #{summary.id} — 数据库 / database: {svc.db.display_url}\n")
         _print_view(view, args.lang)
-    svc.close()
+        print(f"\n改进计划 / improvement plan: {out}")
     return EXIT_OK
 
 

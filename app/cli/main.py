@@ -20,7 +20,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 #: Modules that contribute sub-commands: each has ``register(sub) -> dict[command, handler]`` and
 #: keeps its own heavy imports inside the handlers.
-COMMAND_MODULES: tuple[str, ...] = ("app.cli.cmd_maintenance",)  # e.g. "app.cli.cmd_report"; added as each lands
+COMMAND_MODULES: tuple[str, ...] = ("app.cli.cmd_maintenance", "app.cli.cmd_report")  # e.g. "app.cli.cmd_report"; added as each lands
 
 
 class UsageError(Exception):
@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the desktop app.",
     )
     p.add_argument("--version", action="version", version=f"labassess {__version__}")
-    p.add_argument("--db", metavar="URL", help="database URL or SQLite file (default: $LABASSESS_DB or the embedded file)")
+    p.add_argument(
+        "--db", metavar="URL", help="database URL or SQLite file (default: $LABASSESS_DB or the embedded file)"
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -61,14 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", type=Path, help="also write the improvement plan (.pdf/.docx/.xlsx)")
     d.add_argument("--lang", choices=("zh", "en"), default="zh")
 
-    lab = sub.add_parser("lab", help="labs").add_subparsers(dest="lab_cmd", metavar="ACTION", parser_class=_Parser, required=True)
+    lab = sub.add_parser("lab", help="labs").add_subparsers(
+        dest="lab_cmd", metavar="ACTION", parser_class=_Parser, required=True
+    )
     la = lab.add_parser("add", help="add a lab; prints its id")
     la.add_argument("name")
     la.add_argument("--industry", choices=("appliance", "lighting", "other"), default="appliance")
     la.add_argument("--size", choices=("micro", "small", "medium"), default="small")
     la.add_argument("--staff", type=int, help="number of staff")
-    la.add_argument("--activities", type=_csv_list, default=["testing"], help="comma list: testing,calibration,sampling,...")
-    la.add_argument("--fields", type=_csv_list, default=[], help="comma list of test fields: appliance_safety,luminaire_safety,emc,photometry,battery,chemical,performance")
+    la.add_argument(
+        "--activities", type=_csv_list, default=["testing"], help="comma list: testing,calibration,sampling,..."
+    )
+    la.add_argument(
+        "--fields",
+        type=_csv_list,
+        default=[],
+        help="comma list of test fields: appliance_safety,luminaire_safety,emc,photometry,battery,chemical,performance",
+    )
     la.add_argument("--option", choices=("A", "B"), default="A", help="management-system option")
     la.add_argument("--ms-start", type=_date, help="date the management system started (YYYY-MM-DD)")
     la.add_argument("--internal-audit", type=_date, help="date of the last full internal audit")
@@ -76,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     ll = lab.add_parser("list", help="list labs")
     ll.add_argument("--json", action="store_true")
 
-    asm = sub.add_parser("assessment", help="assessments").add_subparsers(dest="asm_cmd", metavar="ACTION", parser_class=_Parser, required=True)
+    asm = sub.add_parser("assessment", help="assessments").add_subparsers(
+        dest="asm_cmd", metavar="ACTION", parser_class=_Parser, required=True
+    )
     an = asm.add_parser("new", help="start an assessment; prints its id")
     an.add_argument("--lab", type=int, required=True)
     an.add_argument("--checklist", action="append", required=True, help="checklist id (repeat for more packs)")
@@ -88,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     aa = asm.add_parser("answer", help="answer an item, or many from a CSV/XLSX file")
     aa.add_argument("id", type=int)
     aa.add_argument("item", nargs="?")
-    aa.add_argument("status", nargs="?", help="conform partial nonconform na unassessed | 符合 部分符合 不符合 不适用 未评估")
+    aa.add_argument(
+        "status", nargs="?", help="conform partial nonconform na unassessed | 符合 部分符合 不符合 不适用 未评估"
+    )
     aa.add_argument("--note", default="")
     aa.add_argument("--na-reason", default="")
     aa.add_argument("--by", default=os.environ.get("USER", ""))
@@ -98,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     ash.add_argument("--json", action="store_true")
     ash.add_argument("--lang", choices=("zh", "en"), default="zh")
 
-    ck = sub.add_parser("checklist", help="checklists").add_subparsers(dest="ck_cmd", metavar="ACTION", parser_class=_Parser, required=True)
+    ck = sub.add_parser("checklist", help="checklists").add_subparsers(
+        dest="ck_cmd", metavar="ACTION", parser_class=_Parser, required=True
+    )
     cl = ck.add_parser("list", help="list checklist packs")
     cl.add_argument("--json", action="store_true")
     cs = ck.add_parser("show", help="every item of a pack")
@@ -144,7 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         logging.getLogger("labassess").exception("unexpected error")
-        print(f"labassess: unexpected error: {exc.__class__.__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        print(
+            f"labassess: unexpected error: {exc.__class__.__name__}: {exc} (run with --debug for details)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

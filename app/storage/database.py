@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.storage.errors import DatabaseError, classify_db_error
@@ -98,21 +99,54 @@ class Database:
         self.engine.dispose()
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    # busy_timeout first: a second instance waits for the writer instead of failing at once
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.close()
+#: seconds a connection waits for another writer before reporting "busy" (env LABASSESS_BUSY_TIMEOUT overrides)
+DEFAULT_BUSY_TIMEOUT = 10.0
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url`` with our SQLite settings."""
+def busy_timeout() -> float:
+    """Seconds to wait for another instance's write transaction (``LABASSESS_BUSY_TIMEOUT``, default 10)."""
+    raw = os.environ.get("LABASSESS_BUSY_TIMEOUT", "")
+    try:
+        value = float(raw) if raw else DEFAULT_BUSY_TIMEOUT
+    except ValueError:
+        value = DEFAULT_BUSY_TIMEOUT
+    return value if value >= 0 else DEFAULT_BUSY_TIMEOUT
+
+
+def _sqlite_connect_hook(timeout: float):
+    def on_connect(dbapi_conn, _record) -> None:
+        # We issue BEGIN ourselves (see _sqlite_begin): the driver's implicit transactions start
+        # only before DML, so DDL (migrations) would otherwise run outside any transaction.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        # busy_timeout first: a second instance waits for the writer instead of failing at once
+        cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=FULL")
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() not in ("wal", "memory"):
+                cur.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error:
+            pass  # a read-only file keeps its journal mode; writes report "read-only" later
+        cur.close()
+
+    return on_connect
+
+
+def _sqlite_begin(conn) -> None:
+    # BEGIN IMMEDIATE takes the write lock at the start, so two instances writing at once queue
+    # behind busy_timeout instead of one failing with SQLITE_BUSY when it upgrades a read lock.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, timeout: float | None = None) -> Engine:
+    """Create an engine for ``url`` with our SQLite settings (``timeout``: busy timeout in seconds)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 10})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        timeout = busy_timeout() if timeout is None else timeout
+        engine = create_engine(url, connect_args={"timeout": timeout})
+        event.listen(engine, "connect", _sqlite_connect_hook(timeout))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -122,6 +156,19 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (also ``sqlite:///file:PATH?mode=ro&uri=true``), or None for a server."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    name = parsed.database
+    if name.startswith("file:"):
+        name = name[5:].split("?", 1)[0]
+        if name in ("", ":memory:") or parsed.query.get("mode") == "memory":
+            return None
+    return Path(name).expanduser()
+
+
 def open_database(url: str, *, migrate: bool = True, backup_dir: Path | None = None) -> Database:
     """Open ``url``, check its schema and migrate it if it is older (after a backup).
 
@@ -129,27 +176,23 @@ def open_database(url: str, *, migrate: bool = True, backup_dir: Path | None = N
         DatabaseError: corrupt, read-only, locked, full disk, unreachable server, or a database
             written by a newer LabAssess.
     """
-    parsed = make_url(url)
-    path = None
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        path = Path(parsed.database).expanduser()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseError(
-                f"Cannot create the folder {path.parent}: {exc.strerror}.",
-                "Choose another location with --db or LABASSESS_DB.",
-            ) from exc
+    path = sqlite_path(url)
+    read_only = make_url(url).query.get("mode") == "ro"
+    if path is not None:
+        if not read_only:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"Cannot create the folder {path.parent}: {exc.strerror}.",
+                    "Choose another location with --db or LABASSESS_DB.",
+                ) from exc
         if path.exists() and path.stat().st_size > 0:
             _check_sqlite_header(path)
     engine = make_engine(url)
     db = Database(engine, url, path)
     try:
         with engine.connect() as conn:
-            if db.is_sqlite:
-                mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
-                if str(mode).lower() != "wal":
-                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
             current = _current_revision(conn)
         known = known_revisions()
         if current is not None and current not in known:
@@ -161,13 +204,18 @@ def open_database(url: str, *, migrate: bool = True, backup_dir: Path | None = N
             if current is not None and path is not None:
                 db.backup_path = backup_sqlite(path, backup_dir, tag=f"schema-{current}")
             _upgrade(engine)
-    except OperationalError as exc:
+    except DBAPIError as exc:
         engine.dispose()
         raise classify_db_error(exc, db.display_url) from exc
     except DatabaseError:
         engine.dispose()
         raise
     return db
+
+
+def check_sqlite_header(path: Path) -> None:
+    """Raise ``DatabaseError`` unless ``path`` starts like a SQLite database."""
+    _check_sqlite_header(path)
 
 
 def _check_sqlite_header(path: Path) -> None:
@@ -199,10 +247,29 @@ def _upgrade(engine: Engine) -> None:
     from alembic import command
 
     cfg = _alembic_config()
-    # one transaction for the whole migration: an interrupted upgrade leaves the old schema intact
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection if engine.dialect.name == "sqlite" else None
+        if raw is not None:
+            # SQLite: foreign keys off for the migration (a batch-mode table rebuild drops and renames
+            # tables, which with foreign keys on would cascade-delete child rows); the switch only works
+            # outside a transaction.  They are checked before the commit and switched on again after.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            # one transaction for the whole migration: an interrupted upgrade leaves the old schema intact
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if raw is not None:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise DatabaseError(
+                            f"The schema upgrade would leave {len(broken)} broken reference(s) (first in table "
+                            f"{broken[0][0]}); nothing was changed.",
+                            "Run 'labassess doctor' and report this problem; the backup beside the file is intact.",
+                        )
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def backup_sqlite(path: Path, backup_dir: Path | None = None, *, tag: str = "backup", dest: Path | None = None) -> Path:
@@ -225,7 +292,9 @@ def backup_sqlite(path: Path, backup_dir: Path | None = None, *, tag: str = "bac
             out.close()
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"Could not back up {path}: {exc}.", "Free some disk space or choose another folder.") from exc
+        raise DatabaseError(
+            f"Could not back up {path}: {exc}.", "Free some disk space or choose another folder."
+        ) from exc
     finally:
         src.close()
     tmp.replace(dest)  # atomic: a half-written backup never carries the final name

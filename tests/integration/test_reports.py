@@ -1,0 +1,216 @@
+"""Reports read back: PDF (pypdf, pdffonts), Word (python-docx), Excel (openpyxl), and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+
+import pypdf
+import pytest
+
+from app.assessment.model import LabProfile, Status
+from app.cli.main import main
+from app.report.pdf import chunks
+from app.services.assessments import AnswerChange
+
+pytestmark = pytest.mark.integration
+D0 = dt.date(2026, 3, 2)
+HOSTILE = '<b>R&D</b> & 1<2 "q" 第二行\n新行'
+EMOJI = "设备已修好 😀 ✅ ok"
+URL = "https://example.com/" + "very-long-path-segment-" * 12
+LONG = ("温升试验记录缺失，需要补做。 " * 250) + URL + (" The end of a very long note. " * 40)
+FORMULA = "=1+1 looks like a formula"
+
+
+def ws(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def report_case(services):
+    """An assessment of the mini checklist with gaps carrying hostile, emoji, long and formula-like notes."""
+    lab = services.labs.add(
+        LabProfile(
+            name="中山 R&D <实验室>",
+            size="small",
+            staff={"technical_manager": "李工", "quality_manager": "王敏"},
+            declaration_voluntary=True,
+            legal_status_confirmed=True,
+            declaration_truthful=True,
+            declaration_rules=True,
+            sub_fields=("灯具安全",),
+            test_fields=("luminaire_safety",),
+        )
+    )
+    a = services.assessments.create(lab.id, ["mini-cl01"], assessor="张顾问 & Co", assessed_on=D0)
+    items = [it for p in services.assessments.packs(a.id) if p.kind != "gates" for it in p.items]
+    notes = {
+        "T-6.4-01": (Status.NONCONFORM, HOSTILE),
+        "T-7.7-02": (Status.PARTIAL, EMOJI),
+        "T-7.2-01": (Status.PARTIAL, LONG),
+        "T-8.3-01": (Status.NONCONFORM, FORMULA),
+        "T-8.8-02": (Status.PARTIAL, ""),
+    }
+    services.assessments.answer_many(
+        a.id, [AnswerChange(it.id, *notes.get(it.id, (Status.CONFORM, ""))) for it in items]
+    )
+    services.plans.regenerate(a.id)
+    return services, a.id
+
+
+def pdf_text(path) -> str:
+    return "\n".join(p.extract_text() for p in pypdf.PdfReader(str(path)).pages)
+
+
+@pytest.mark.parametrize(
+    "lang,headings",
+    [
+        ("zh", ["执行摘要", "条款得分表", "差距清单", "改进行动计划", "路线图", "培训计划", "评分方法", "审批签字"]),
+        (
+            "en",
+            [
+                "Executive summary",
+                "Clause scores",
+                "Gap register",
+                "Improvement action plan",
+                "Roadmap",
+                "Training plan",
+                "Scoring method",
+                "Sign-off",
+            ],
+        ),
+    ],
+)
+def test_pdf_contents_read_back(report_case, tmp_path, lang, headings):
+    """The PDF holds every section, the gates, a known gap, an action with its due date and the caveat."""
+    svc, aid = report_case
+    out = svc.reports.write(aid, tmp_path / f"r-{lang}.pdf", lang)
+    text = pdf_text(out)
+    for h in headings:
+        assert h in text, h
+    for g in [f"G{i}" for i in range(1, 11)]:
+        assert g in text
+    assert "T-6.4-01" in text and "T-8.3-01" in text
+    action = next(a for a in svc.plans.actions(aid) if a.key == "shared-key")
+    assert action.due_date.isoformat() in text
+    assert ws(action.text(lang)) in ws(text)
+    assert ("不是认可决定" if lang == "zh" else "not an accreditation decision") in text
+    assert ws("Σ(weight × credit)" if lang == "en" else "Σ(权重 × 得分)") in ws(text)
+
+
+def test_pdf_user_text_round_trips_exactly(report_case, tmp_path):
+    """Markup characters, line breaks, emoji, a very long note and a long URL come back as typed."""
+    svc, aid = report_case
+    text = pdf_text(svc.reports.write(aid, tmp_path / "r.pdf", "zh"))
+    assert '<b>R&D</b> & 1<2 "q" 第二行\n新行' in text
+    assert "中山 R&D <实验室>" in text and "张顾问 & Co" in text
+    assert EMOJI in text
+    for piece in chunks(LONG):
+        assert ws(piece) in ws(text)
+    assert ws(URL) in ws(text)
+
+
+def test_pdf_fonts_embedded_and_metadata(report_case, tmp_path):
+    """Every font is an embedded TrueType subset; title, author, subject, language and bookmarks are set."""
+    svc, aid = report_case
+    out = svc.reports.write(aid, tmp_path / "r.pdf", "en")
+    reader = pypdf.PdfReader(str(out))
+    fonts = {}
+    for page in reader.pages:
+        for _name, ref in page["/Resources"].get("/Font", {}).items():
+            f = ref.get_object()
+            fonts[f["/BaseFont"]] = f
+    assert fonts
+    for base, f in fonts.items():
+        desc = f.get("/FontDescriptor")
+        assert desc is not None and "/FontFile2" in desc.get_object(), base
+    names = {str(b).split("+", 1)[-1] for b in fonts}
+    assert names == {"NotoSansSC-Regular", "NotoSansSC-Bold"}  # the real bold face is used
+    if shutil.which("pdffonts"):
+        lines = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout.splitlines()[
+            2:
+        ]
+        assert lines and all(line.split()[-5] == "yes" for line in lines)
+    meta = reader.metadata
+    assert "中山 R&D <实验室>" in meta.title and meta.author == "张顾问 & Co" and "CNAS-CL01" in meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    outline = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert "Gap register" in " ".join(outline) and len(outline) >= 8
+    assert len(reader.pages) >= 5
+    first = reader.pages[2].extract_text()
+    assert "Page 3 of" in first
+
+
+def test_docx_is_editable_and_exact(report_case, tmp_path):
+    """The Word file has real headings and tables with the user's text exactly as typed."""
+    import docx
+
+    svc, aid = report_case
+    d = docx.Document(str(svc.reports.write(aid, tmp_path / "r.docx", "zh")))
+    headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading") or p.style.name == "Title"]
+    assert "1 执行摘要" in headings and "5 改进行动计划" in headings and "9 审批签字" in headings
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    assert HOSTILE in cells and EMOJI in cells and LONG in cells and FORMULA in cells
+    action = next(a for a in svc.plans.actions(aid) if a.key == "shared-key")
+    assert action.due_date.isoformat() in cells
+    assert any(c.startswith("G7") for c in cells) or "G7" in cells
+    assert d.core_properties.author == "张顾问 & Co"
+
+
+def test_xlsx_sheets_are_filterable_and_exact(report_case, tmp_path):
+    """The workbook has filterable, frozen gap and action sheets; text stays text, dates are dates."""
+    import openpyxl
+
+    svc, aid = report_case
+    wb = openpyxl.load_workbook(str(svc.reports.write(aid, tmp_path / "r.xlsx", "en")))
+    assert wb.sheetnames[:2] == ["Gap register", "Action plan"]
+    gaps, actions = wb["Gap register"], wb["Action plan"]
+    for sheet in (gaps, actions):
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    values = [c.value for row in gaps.iter_rows(min_row=2) for c in row]
+    assert HOSTILE in values and EMOJI in values and FORMULA in values
+    formula_cell = next(c for row in gaps.iter_rows(min_row=2) for c in row if c.value == FORMULA)
+    assert formula_cell.data_type == "s"
+    keys = [r[1].value for r in actions.iter_rows(min_row=2)]
+    assert "shared-key" in keys
+    row = next(r for r in actions.iter_rows(min_row=2) if r[1].value == "shared-key")
+    assert isinstance(row[10].value, dt.datetime)
+    assert set(row[3].value.split(", ")) >= {"T-6.4-01"}
+
+
+def test_user_edits_appear_in_reports(report_case, tmp_path):
+    """An edited owner name and a user-added action are printed in the PDF."""
+    svc, aid = report_case
+    a = next(a for a in svc.plans.actions(aid) if a.key == "shared-key")
+    svc.plans.update(a.id, a.version, owner_name="赵六 <QA>")
+    svc.plans.add(aid, "自定义行动：购买新的耐压测试仪", "Buy a new hipot tester", due_date=D0 + dt.timedelta(days=40))
+    text = pdf_text(svc.reports.write(aid, tmp_path / "r.pdf", "zh"))
+    assert ws("技术负责人：赵六 <QA>") in ws(text) and ws("自定义行动：购买新的耐压测试仪") in ws(text)
+
+
+def test_cli_report_and_plan(report_case, home, tmp_path, capsys):
+    """`labassess report` writes each format; `plan` prints the plan; bad suffixes fail with one line."""
+    svc, aid = report_case
+    db = str(home / "test.sqlite")
+    svc.close()
+    for suffix in ("pdf", "docx", "xlsx"):
+        out = tmp_path / f"cli.{suffix}"
+        assert main(["--db", db, "report", str(aid), "--out", str(out), "--lang", "en"]) == 0
+        assert out.stat().st_size > 1000
+    assert main(["--db", db, "report", str(aid), "--out", str(tmp_path / "x.txt")]) == 1
+    assert "--out must end in" in capsys.readouterr().err
+    assert main(["--db", db, "plan", str(aid), "--json"]) == 0
+    assert '"shared-key"' in capsys.readouterr().out
+    assert main(["--db", db, "plan", "regenerate", str(aid), "--lang", "en"]) == 0
+    assert "added 0" in capsys.readouterr().out
+    assert main(["--db", db, "plan", "nonsense", "1"]) == 2
+
+
+def test_cli_demo_writes_the_plan_pdf(home, capsys):
+    """`labassess demo` writes the demo improvement plan to the default reports folder and prints the path."""
+    assert main(["--db", str(home / "demo.sqlite"), "demo", "--lang", "en"]) == 0
+    out = home / "reports" / "demo-improvement-plan-en.pdf"
+    assert out.is_file() and str(out) in capsys.readouterr().out
+    assert "Improvement action plan" in pdf_text(out)
