@@ -8,9 +8,11 @@ from app.paths import default_db_url, user_checklist_dir
 from app.services.assessments import AssessmentService
 from app.services.catalog import Catalog
 from app.services.evidence import EvidenceService
+from app.services.followup import FollowupService
 from app.services.labfile import LabFileService
 from app.services.labs import LabService
 from app.services.plans import PlanService
+from app.services.portfolio import PortfolioService
 from app.services.reports import ReportService
 from app.storage.database import Database, open_database
 
@@ -27,6 +29,8 @@ class Services:
     plans: PlanService
     reports: ReportService
     labfiles: LabFileService
+    portfolio: PortfolioService
+    followups: FollowupService
 
     def close(self) -> None:
         """Release the database."""
@@ -49,4 +53,6 @@ def open_services(db_url: str | None = None, catalog: Catalog | None = None) -> 
         plans=plans,
         reports=ReportService(assessments, plans, evidence),
         labfiles=LabFileService(db),
+        portfolio=PortfolioService(db),
+        followups=FollowupService(db, assessments, plans),
     )

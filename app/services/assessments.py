@@ -480,6 +480,28 @@ class AssessmentService:
                 applied += 1
         return BulkResult(applied=applied, unchanged=unchanged)
 
+    def confirm(self, assessment_id: int, item_id: str, *, by: str = "",
+                expected_version: int | None = None) -> AnswerDTO:
+        """Re-verify a carried-over answer as it stands: clears ``reverify``, keeps status and note.
+
+        Raises:
+            NotFound: the item has no answer to confirm.
+            StaleWriteError: ``expected_version`` given and someone changed the answer since.
+        """
+        with self.db.transaction() as s:
+            row = s.scalar(select(Answer).where(Answer.assessment_id == assessment_id, Answer.item_id == item_id))
+            if row is None:
+                raise NotFound("answer", item_id)
+            if expected_version is not None and row.version != expected_version:
+                raise StaleWriteError(f"answer {item_id}", expected_version, row.version)
+            if row.reverify:
+                row.reverify = False
+                row.version = (row.version or 0) + 1
+                row.updated_by = by
+                row.updated_at = utcnow()
+            s.flush()
+            return _answer_dto(row)
+
     def set_status(self, assessment_id: int, status: str) -> None:
         """Mark an assessment in progress, completed or archived."""
         if status not in ASSESSMENT_STATUSES:

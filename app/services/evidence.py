@@ -60,6 +60,7 @@ class EvidenceService:
                 raise NotFound("assessment", assessment_id)
             if s.get(EvidenceBlob, digest) is None:
                 s.add(EvidenceBlob(sha256=digest, size=len(data), data=data))
+                s.flush()  # the blob row must exist before the evidence row that references it (no ORM relationship orders them)
             row = Evidence(
                 assessment_id=assessment_id,
                 item_id=item_id,

@@ -16,20 +16,6 @@ from app.storage.errors import DatabaseError
 pytestmark = pytest.mark.integration
 
 
-def attach(db, assessment_id: int, item_id: str, name: str, data: bytes) -> None:
-    """Store an evidence file like EvidenceService.add_bytes (blob flushed first: see the lead's note)."""
-    import hashlib
-
-    from app.storage.orm import Evidence, EvidenceBlob
-
-    digest = hashlib.sha256(data).hexdigest()
-    with db.transaction() as s:
-        if s.get(EvidenceBlob, digest) is None:
-            s.add(EvidenceBlob(sha256=digest, size=len(data), data=data))
-            s.flush()
-        s.add(Evidence(assessment_id=assessment_id, item_id=item_id, sha256=digest, original_name=name, size=len(data)))
-
-
 @pytest.fixture
 def filled(services, home):
     """A SQLite database with a lab, an assessment, answers and two evidence files; returns (services, path)."""
@@ -37,8 +23,8 @@ def filled(services, home):
     asm = services.assessments.create(lab.id, ["mini-cl01"])
     services.assessments.answer(asm.id, "T-4.1-01", Status.CONFORM, note="ok")
     services.assessments.answer(asm.id, "T-4.2-01", Status.NONCONFORM, note="gap")
-    attach(services.db, asm.id, "T-4.1-01", "cert.pdf", b"%PDF-1.4 certificate" * 50)
-    attach(services.db, asm.id, "T-4.2-01", "photo.jpg", b"\xff\xd8jpeg" * 100)
+    services.evidence.add_bytes(asm.id, "T-4.1-01", "cert.pdf", b"%PDF-1.4 certificate" * 50)
+    services.evidence.add_bytes(asm.id, "T-4.2-01", "photo.jpg", b"\xff\xd8jpeg" * 100)
     path = home / "test.sqlite"
     services.close()
     return asm.id, path
@@ -249,7 +235,7 @@ def test_doctor_on_any_backend(any_services):
     lab = any_services.labs.add(LabProfile(name="Any"))
     asm = any_services.assessments.create(lab.id, ["mini-cl01"])
     any_services.assessments.answer(asm.id, "T-4.1-01", Status.PARTIAL)
-    attach(any_services.db, asm.id, "T-4.1-01", "a.txt", b"hello")
+    any_services.evidence.add_bytes(asm.id, "T-4.1-01", "a.txt", b"hello")
     rep = MaintenanceService(any_services.db).check()
     assert rep.healthy, rep.findings
     expected = {"integrity"} if any_services.db.is_sqlite else {"connection"}

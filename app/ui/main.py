@@ -1,0 +1,149 @@
+"""Start the desktop app: QApplication, bundled CJK font, translations, error hook, main window.
+
+``run_gui(db_url)`` is what ``labassess`` (no command) calls.  ``create_application`` and
+``Application`` are separate so tests, the screenshot script and the benchmark can build the same
+window without entering the event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from app.paths import default_db_url
+from app.resources import FONT_BOLD, FONT_FAMILY, FONT_REGULAR
+from app.ui import backend, errors
+from app.ui.i18n import language, language_for_locale, set_language
+from app.ui.settings import AppSettings
+
+_state: dict = {"fonts": None, "translators": []}
+
+
+def load_fonts(app: QApplication, point_size: float = 10.0) -> str:
+    """Register the bundled Noto Sans SC (regular + bold) and make it the application font."""
+    if _state["fonts"] is None:
+        families: list[str] = []
+        for path in (FONT_REGULAR, FONT_BOLD):
+            fid = QFontDatabase.addApplicationFont(str(path))
+            if fid >= 0:
+                families.extend(QFontDatabase.applicationFontFamilies(fid))
+        _state["fonts"] = families[0] if families else ""
+    family = _state["fonts"] or FONT_FAMILY
+    font = QFont(family)
+    font.setPointSizeF(point_size)
+    app.setFont(font)
+    return family
+
+
+def install_translators(app: QApplication, lang: str) -> bool:
+    """Install Qt's own zh_CN translations (standard buttons and dialogs) or remove them for English."""
+    for t in _state["translators"]:
+        app.removeTranslator(t)
+    _state["translators"] = []
+    if lang != "zh":
+        QLocale.setDefault(QLocale("en_US"))
+        return False
+    QLocale.setDefault(QLocale("zh_CN"))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ok = False
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        t = QTranslator(app)
+        if t.load(name, folder):
+            app.installTranslator(t)
+            _state["translators"].append(t)
+            ok = True
+    return ok
+
+
+def pick_language(settings: AppSettings) -> str:
+    """The saved choice, else the system locale ('zh' for Chinese locales, else 'en')."""
+    saved = settings.get("language")
+    if saved in ("zh", "en"):
+        return saved
+    return language_for_locale(QLocale.system().name())
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), with high-DPI rounding and the bundled font."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("LabAssess")
+    app.setOrganizationName("LabAssess")
+    load_fonts(app)
+    return app
+
+
+class Application(QObject):
+    """Owns the services and the main window; rebuilds the window when the language changes."""
+
+    def __init__(self, services, settings: AppSettings, db_url: str):
+        super().__init__()
+        self.services = services
+        self.settings = settings
+        self.db_url = db_url
+        self.window = None
+
+    def build_window(self):
+        """Create (or re-create) the main window in the current language and show the start state."""
+        from app.ui.main_window import MainWindow
+
+        old = self.window
+        reopen = None
+        if old is not None:
+            old.save_state()
+            reopen = old.session.assessment_id if old.session else None
+            self.services = old.services
+            self.db_url = old.db_url
+        install_translators(QApplication.instance(), language())
+        win = MainWindow(self.services, self.settings, self.db_url)
+        win.language_switched.connect(self._on_language_switched)
+        self.window = win
+        if old is not None:
+            old.shutdown()
+            old.hide()
+            old.deleteLater()
+        if reopen is not None:
+            win.refresh_navigator()
+            win.open_assessment(reopen)
+        else:
+            win.start()
+        return win
+
+    def _on_language_switched(self, _lang: str) -> None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: self.build_window().show())
+
+
+def run_gui(db_url: str | None = None) -> int:
+    """Open the main window on ``db_url`` (default: the embedded database) and run the event loop."""
+    app = create_application()
+    settings = AppSettings()
+    set_language(pick_language(settings))
+    errors.install_excepthook(lambda: QApplication.activeWindow())
+    url = db_url or default_db_url()
+    if "://" not in url:
+        url = f"sqlite:///{os.path.abspath(os.path.expanduser(url))}"
+    try:
+        services = backend.open_services(url)
+    except Exception as exc:  # noqa: BLE001 - show what happened and what to do, then exit
+        install_translators(app, language())
+        errors.report(None, exc)
+        return 1
+    controller = Application(services, settings, url)
+    win = controller.build_window()
+    win.show()
+    code = app.exec()
+    try:
+        if controller.window is not None:
+            controller.window.shutdown()
+        controller.services.close()
+    finally:
+        pass
+    return code

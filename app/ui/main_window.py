@@ -1,0 +1,676 @@
+"""The main window: navigator dock, welcome page, interview / dashboard / plan tabs, status bar.
+
+Menus and the toolbar are built from ``app.ui.actions.ACTIONS``; every ``on_*`` method here is a
+handler named in that table.  Answers are saved the moment they are given, so there is nothing to
+"save" and no close prompt; the undo stack only drives undo/redo.
+
+Signals:
+    language_switched(str): the user picked another interface language.
+    assessment_opened(int): an assessment is now open.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QTreeView,
+    QWidget,
+)
+
+from app import __version__
+from app.assessment.model import Status
+from app.paths import log_dir
+from app.ui import actions as action_table
+from app.ui import backend, errors
+from app.ui.dashboard import DashboardWidget
+from app.ui.i18n import language, set_language, tr
+from app.ui.interview import InterviewWidget
+from app.ui.models import ID_ROLE, KIND_ROLE, NavigatorModel, fmt_percent
+from app.ui.session import AssessmentSession
+from app.ui.settings import AppSettings
+from app.ui.welcome import WelcomeWidget
+
+PAGE_WELCOME, PAGE_WORK = 0, 1
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on some systems
+        return ""
+
+
+class MainWindow(QMainWindow):
+    """See the module docstring."""
+
+    language_switched = Signal(str)
+    assessment_opened = Signal(int)
+
+    def __init__(self, services, settings: AppSettings, db_url: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.settings = settings
+        self.db_url = db_url
+        self.session: AssessmentSession | None = None
+        self.plan_view = None
+        self.portfolio_view = None
+        self._selected_lab_id: int | None = None
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(tr("app.title"))
+        self._build()
+        self.actions = action_table.build_actions(self, self.interview)
+        self._build_menus()
+        self._restore_state()
+        self.update_actions()
+
+    # -- construction --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.nav_model = NavigatorModel(self)
+        self.nav = QTreeView()
+        self.nav.setObjectName("navigator")
+        self.nav.setModel(self.nav_model)
+        self.nav.setUniformRowHeights(True)
+        self.nav.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.nav.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        hh = self.nav.header()
+        hh.setStretchLastSection(False)
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, NavigatorModel.COL_PROGRESS + 1):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.nav.selectionModel().currentChanged.connect(self._on_nav_current_changed)
+        self.nav.activated.connect(self._on_nav_activated)
+        self.nav_dock = QDockWidget(tr("nav.title"), self)
+        self.nav_dock.setObjectName("navigator_dock")
+        self.nav_dock.setWidget(self.nav)
+        self.nav_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.nav_dock)
+        self.resizeDocks([self.nav_dock], [330], Qt.Orientation.Horizontal)
+
+        self.stack = QStackedWidget()
+        self.welcome = WelcomeWidget()
+        self.welcome.demo_requested.connect(self.on_demo)
+        self.welcome.new_lab_requested.connect(self.on_new_lab)
+        self.welcome.open_db_requested.connect(self.on_open_db)
+        self.stack.addWidget(self.welcome)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.interview = InterviewWidget()
+        self.interview.setObjectName("interview")
+        self.interview.message.connect(lambda m: self.statusBar().showMessage(m, 4000))
+        self.interview.current_item_changed.connect(lambda _i: self.update_actions())
+        self.tabs.addTab(self.interview, tr("act.tab_interview"))
+        self.dashboard = DashboardWidget()
+        self.dashboard.setObjectName("dashboard")
+        self.dashboard.item_requested.connect(self.go_to_item)
+        self.dashboard.clause_requested.connect(self.go_to_clause)
+        self.tabs.addTab(self.dashboard, tr("act.tab_dashboard"))
+        self._add_plan_tab()
+        self._add_portfolio_tab()
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+
+        sb = self.statusBar()
+        self.sb_position = QLabel("")
+        self.interview.position_changed.connect(self.sb_position.setText)
+        self.sb_progress = QLabel(tr("sb.no_assessment"))
+        self.sb_readiness = QLabel("")
+        self.sb_gaps = QLabel("")
+        for w in (self.sb_position, self.sb_progress, self.sb_readiness, self.sb_gaps):
+            sb.addPermanentWidget(w)
+
+    def _add_plan_tab(self) -> None:
+        if not hasattr(self.services, "plans"):
+            return
+        from app.ui.plan_view import PlanWidget
+
+        self.plan_view = PlanWidget()
+        self.plan_view.setObjectName("plan")
+        self.plan_view.failed.connect(lambda exc: errors.report(self, exc))
+        self.plan_view.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.tabs.addTab(self.plan_view, tr("act.tab_plan"))
+
+    def _add_portfolio_tab(self) -> None:
+        if not backend.has_module("app.ui.portfolio_view"):
+            return
+        try:
+            mod = backend.load_module("app.ui.portfolio_view")
+            factory = getattr(mod, "create_portfolio_view", None) or getattr(mod, "PortfolioView", None)
+            if factory is None:
+                return
+            self.portfolio_view = factory(self.services)
+        except Exception as exc:  # noqa: BLE001 - an optional view must not stop the app
+            errors.log_unexpected(exc)
+            self.portfolio_view = None
+            return
+        sig = getattr(self.portfolio_view, "assessment_requested", None)
+        if sig is not None:
+            sig.connect(self.open_assessment)
+        self.tabs.addTab(self.portfolio_view, tr("act.tab_portfolio"))
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.menus: dict[str, QMenu] = {}
+        for key in action_table.MENUS:
+            self.menus[key] = bar.addMenu(tr(key))
+        toolbar = QToolBar(tr("toolbar.main"))
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+        self.recent_menu = QMenu(tr("menu.recent"), self)
+        for spec in action_table.ACTIONS:
+            act = self.actions[spec.id]
+            menu = self.menus[spec.menu]
+            if spec.id == "quit":
+                menu.addMenu(self.recent_menu)
+                menu.addSeparator()
+            menu.addAction(act)
+            if spec.id in ("answer_unassessed", "redo", "export", "prev_unanswered", "toggle_navigator"):
+                menu.addSeparator()
+            if spec.toolbar:
+                toolbar.addAction(act)
+        self.actions["lang_zh" if language() == "zh" else "lang_en"].setChecked(True)
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.get("recent_files")
+        if not recent:
+            a = self.recent_menu.addAction(tr("menu.recent_empty"))
+            a.setEnabled(False)
+            return
+        for path in recent:
+            a = self.recent_menu.addAction(path)
+            a.triggered.connect(lambda _c=False, p=path: self.open_database(Path(p)))
+
+    def _restore_state(self) -> None:
+        geo = self.settings.get("geometry")
+        if geo is not None and not geo.isEmpty():
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1360, 860)
+        state = self.settings.get("window_state")
+        if state is not None and not state.isEmpty():
+            self.restoreState(state)
+        splitter = self.settings.get("splitter_state")
+        if splitter is not None and not splitter.isEmpty():
+            self.interview.splitter.restoreState(splitter)
+
+    # -- state ---------------------------------------------------------------------------------
+    def current_lab_id(self) -> int | None:
+        """The lab of the open assessment, else the lab selected in the navigator."""
+        if self.session is not None:
+            return self.session.view.lab.id
+        return self._selected_lab_id
+
+    def update_actions(self) -> None:
+        """Re-apply every action's enable rule."""
+        if hasattr(self, "actions"):
+            action_table.update_enabled(self, self.actions)
+
+    def refresh_navigator(self) -> None:
+        """Reload labs and assessments into the navigator."""
+        labs = self.services.labs.list()
+        assessments = self.services.assessments.list()
+        self.nav_model.set_rows(labs, assessments)
+        for row in range(self.nav_model.rowCount()):
+            self.nav.setFirstColumnSpanned(row, QModelIndex(), True)  # lab names use the full width
+        self.nav.expandAll()
+        if self.session is not None:
+            self._select_in_nav(self.nav_model.index_of_assessment(self.session.assessment_id))
+
+    def _select_in_nav(self, idx: QModelIndex) -> None:
+        if idx.isValid():
+            with _blocked(self.nav.selectionModel()):
+                self.nav.setCurrentIndex(idx)
+
+    def start(self) -> None:
+        """First run: the welcome page.  Later runs: reopen the last assessment (or the newest)."""
+        try:
+            self.refresh_navigator()
+        except Exception as exc:  # noqa: BLE001
+            errors.report(self, exc)
+            return
+        labs = self.nav_model.labs()
+        summaries = self.services.assessments.list(with_scores=False)
+        known = {a.id for a in summaries}
+        target = self.settings.last_assessment(self.db_url)
+        if target not in known:
+            target = summaries[0].id if summaries else None
+        if labs and target is not None:
+            self.open_assessment(target)
+        else:
+            self._show_welcome()
+
+    def _show_welcome(self) -> None:
+        self.welcome.set_state(self.services.db.display_url, bool(self.nav_model.labs()))
+        self.stack.setCurrentIndex(PAGE_WELCOME)
+        self._update_status()
+
+    def open_assessment(self, assessment_id: int) -> bool:
+        """Open an assessment in the interview, dashboard and plan."""
+        if self.session is not None and self.session.assessment_id == assessment_id:
+            self.stack.setCurrentIndex(PAGE_WORK)
+            return True
+        self.interview.flush_note()
+        try:
+            session = AssessmentSession(self.services, assessment_id, by=_user())
+        except Exception as exc:  # noqa: BLE001
+            errors.report(self, exc)
+            return False
+        self._close_session()
+        self.session = session
+        session.failed.connect(self._on_session_failed)
+        session.view_changed.connect(self._on_view_changed)
+        session.undo_stack.indexChanged.connect(self._on_undo_index_changed)
+        self.interview.set_session(session)
+        self.dashboard.set_view(session.view)
+        if self.plan_view is not None:
+            self.plan_view.set_session(session)
+        self.stack.setCurrentIndex(PAGE_WORK)
+        last_tab = self.settings.get("last_tab")
+        if 0 <= last_tab < self.tabs.count():
+            self.tabs.setCurrentIndex(last_tab)
+        self.settings.set_last_assessment(self.db_url, assessment_id)
+        self._select_in_nav(self.nav_model.index_of_assessment(assessment_id))
+        self._update_status()
+        self._update_title()
+        self.update_actions()
+        self.assessment_opened.emit(assessment_id)
+        if self.tabs.currentWidget() is self.interview:
+            self.interview.items.setFocus()
+        return True
+
+    def _close_session(self) -> None:
+        if self.session is None:
+            return
+        self.interview.flush_note()
+        old = self.session
+        self.session = None
+        for sig in (old.failed, old.view_changed, old.answer_saved, old.evidence_changed, old.undo_stack.indexChanged):
+            try:
+                sig.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+        old.undo_stack.clear()
+        old.deleteLater()
+
+    def _update_title(self) -> None:
+        if self.session is None:
+            self.setWindowTitle(tr("app.title"))
+            return
+        s = self.session.view.summary
+        self.setWindowTitle(tr("app.title_assessment", lab=s.lab_name, title=s.title or s.assessed_on.isoformat()))
+
+    def _update_status(self) -> None:
+        if self.session is None:
+            self.sb_progress.setText(tr("sb.no_assessment"))
+            self.sb_readiness.setText("")
+            self.sb_gaps.setText("")
+            return
+        v = self.session.view
+        p = v.score.progress
+        self.sb_progress.setText(
+            tr("sb.progress", answered=p.answered, applicable=p.applicable, percent=f"{p.percent:.0f}")
+        )
+        self.sb_readiness.setText(
+            tr("sb.readiness", value=fmt_percent(v.score.readiness), band=v.band_label.get(language()))
+        )
+        self.sb_gaps.setText(tr("sb.gaps", gaps=len(v.score.gaps), critical=len(v.score.critical_gaps)))
+
+    # -- navigation from the dashboard ---------------------------------------------------------
+    def go_to_item(self, item_id: str) -> None:
+        """Show an item in the interview."""
+        self.tabs.setCurrentWidget(self.interview)
+        self.interview.select_item(item_id)
+        self.interview.items.setFocus()
+
+    def go_to_clause(self, clause_key: str) -> None:
+        """Show a clause's items in the interview."""
+        self.tabs.setCurrentWidget(self.interview)
+        self.interview.select_clause(clause_key)
+        self.interview.items.setFocus()
+
+    # -- slots ---------------------------------------------------------------------------------
+    def _on_nav_current_changed(self, current: QModelIndex, _previous) -> None:
+        if not current.isValid():
+            return
+        idx = current.sibling(current.row(), 0)
+        kind = idx.data(KIND_ROLE)
+        if kind == "lab":
+            self._selected_lab_id = idx.data(ID_ROLE)
+        elif kind == "assessment":
+            self.open_assessment(idx.data(ID_ROLE))
+        self.update_actions()
+
+    def _on_nav_activated(self, index: QModelIndex) -> None:
+        idx = index.sibling(index.row(), 0)
+        if idx.data(KIND_ROLE) == "lab":
+            self._selected_lab_id = idx.data(ID_ROLE)
+            self.on_edit_lab()
+
+    def _on_view_changed(self, view) -> None:
+        self.dashboard.set_view(view)
+        self.nav_model.update_summary(view.summary)
+        self._update_status()
+        if self.plan_view is not None:
+            self.plan_view.mark_stale()
+
+    def _on_session_failed(self, exc: BaseException) -> None:
+        errors.report(self, exc)
+        if self.session is not None and backend.is_stale_write(exc):
+            self.interview.set_session(self.session)
+
+    def _on_undo_index_changed(self, _index: int = 0) -> None:
+        if self.session is None:
+            return
+        try:
+            self.update_actions()
+        except RuntimeError:  # the stack is being destroyed with its session (application exit)
+            return
+        stack = self.session.undo_stack
+        if stack is not None:
+            self.actions["undo"].setText(
+                tr("act.undo_named", what=stack.undoText()) if stack.canUndo() else tr("act.undo")
+            )
+            self.actions["redo"].setText(
+                tr("act.redo_named", what=stack.redoText()) if stack.canRedo() else tr("act.redo")
+            )
+
+    def _on_tab_changed(self, index: int) -> None:
+        self.settings.set("last_tab", index)
+        if self.tabs.widget(index) is self.plan_view and self.plan_view is not None:
+            self.plan_view.refresh_if_stale()
+
+    # -- action handlers (named in app.ui.actions) ---------------------------------------------
+    def on_new_lab(self) -> None:
+        from app.ui.lab_form import LabProfileDialog
+
+        profile = LabProfileDialog.ask(self, None)
+        if profile is None:
+            return
+        try:
+            lab = self.services.labs.add(profile)
+        except Exception as exc:  # noqa: BLE001
+            errors.report(self, exc)
+            return
+        self._selected_lab_id = lab.id
+        self.refresh_navigator()
+        self._select_in_nav(self.nav_model.index_of_lab(lab.id))
+        self.new_assessment_for(lab.id)
+
+    def on_new_assessment(self) -> None:
+        lab_id = self.current_lab_id()
+        if lab_id is None:
+            errors.show_message(self, QMessageBox.Icon.Information, tr("act.new_assessment"), tr("wiz.no_lab"))
+            return
+        self.new_assessment_for(lab_id)
+
+    def new_assessment_for(self, lab_id: int) -> int | None:
+        """Run the wizard for ``lab_id``; open the new assessment.  Returns its id."""
+        from app.ui.wizard import NewAssessmentDialog
+
+        try:
+            lab = self.services.labs.get(lab_id)
+            packs = self.services.catalog.all()
+        except Exception as exc:  # noqa: BLE001
+            errors.report(self, exc)
+            return None
+        choice = NewAssessmentDialog.ask(self, lab, packs, assessor=_user())
+        if choice is None:
+            return None
+        try:
+            summary = self.services.assessments.create(
+                lab_id, choice.pack_ids, assessor=choice.assessor, assessed_on=choice.date, title=choice.title
+            )
+        except Exception as exc:  # noqa: BLE001
+            errors.report(self, exc)
+            return None
+        self.refresh_navigator()
+        self.open_assessment(summary.id)
+        self.tabs.setCurrentWidget(self.interview)
+        return summary.id
+
+    def on_edit_lab(self) -> None:
+        from app.ui.lab_form import LabProfileDialog
+
+        lab_id = self.current_lab_id()
+        if lab_id is None:
+            return
+        try:
+            lab = self.services.labs.get(lab_id)
+        except Exception as exc:  # noqa: BLE001
+            errors.report(self, exc)
+            return
+        profile = LabProfileDialog.ask(self, lab.profile)
+        if profile is None:
+            return
+        try:
+            self.services.labs.update(lab_id, profile)
+        except Exception as exc:  # noqa: BLE001
+            errors.report(self, exc)
+            return
+        self.statusBar().showMessage(tr("lab.saved"), 4000)
+        if self.session is not None and self.session.view.lab.id == lab_id:
+            self.session.reload()
+            self.interview.set_session(self.session)
+            if self.plan_view is not None:
+                self.plan_view.mark_stale()
+        self.refresh_navigator()
+
+    def on_open_db(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, tr("dlg.open_db"), str(Path.home()), tr("dlg.db_filter"))
+        if path:
+            self.open_database(Path(path))
+
+    def open_database(self, path: Path) -> bool:
+        """Switch to another SQLite database file (it is created/migrated if needed)."""
+        url = f"sqlite:///{Path(path).expanduser().resolve()}"
+        try:
+            services = backend.open_services(url, catalog=self.services.catalog)
+        except Exception as exc:  # noqa: BLE001
+            errors.report(self, exc)
+            return False
+        self._close_session()
+        old = self.services
+        self.services = services
+        self.db_url = url
+        try:
+            old.close()
+        except Exception:  # noqa: BLE001 - the old database is being left anyway
+            pass
+        self.settings.add_recent(str(Path(path).expanduser().resolve()))
+        self._fill_recent_menu()
+        self.interview.set_session(None)
+        self.dashboard.set_view(None)
+        if self.plan_view is not None:
+            self.plan_view.set_session(None)
+        self.start()
+        self.update_actions()
+        return True
+
+    def on_demo(self) -> None:
+        try:
+            _lab, summary = backend.create_demo(self.services)
+        except Exception as exc:  # noqa: BLE001
+            errors.report(self, exc)
+            return
+        self.settings.set("welcome_done", True)
+        self._close_session()
+        self.refresh_navigator()
+        self.open_assessment(summary.id)
+        self.statusBar().showMessage(tr("dlg.demo_created"), 5000)
+
+    def on_export(self) -> None:
+        from app.ui.export import ExportController
+
+        if self.session is None:
+            return
+        self.interview.flush_note()
+        ExportController.run_dialog(self, self.services, self.session.view)
+
+    def on_undo(self) -> None:
+        if self.session is not None:
+            self.interview.flush_note()
+            self.session.undo_stack.undo()
+
+    def on_redo(self) -> None:
+        if self.session is not None:
+            self.session.undo_stack.redo()
+
+    def on_find(self) -> None:
+        self.tabs.setCurrentWidget(self.interview)
+        self.interview.search.setFocus()
+        self.interview.search.selectAll()
+
+    def _answer(self, status: Status) -> None:
+        if self.tabs.currentWidget() is not self.interview:
+            self.tabs.setCurrentWidget(self.interview)
+        self.interview.answer_current(status)
+
+    def on_answer_conform(self) -> None:
+        self._answer(Status.CONFORM)
+
+    def on_answer_partial(self) -> None:
+        self._answer(Status.PARTIAL)
+
+    def on_answer_nonconform(self) -> None:
+        self._answer(Status.NONCONFORM)
+
+    def on_answer_na(self) -> None:
+        self._answer(Status.NA)
+
+    def on_answer_unassessed(self) -> None:
+        self._answer(Status.UNASSESSED)
+
+    def on_flag(self) -> None:
+        self.interview.toggle_flag()
+
+    def on_note(self) -> None:
+        self.interview.edit_note()
+
+    def on_attach(self) -> None:
+        self.tabs.setCurrentWidget(self.interview)
+        self.interview.evidence.attach_dialog()
+
+    def on_next_unanswered(self) -> None:
+        self.tabs.setCurrentWidget(self.interview)
+        self.interview.jump_unanswered(True)
+
+    def on_prev_unanswered(self) -> None:
+        self.tabs.setCurrentWidget(self.interview)
+        self.interview.jump_unanswered(False)
+
+    def on_next_item(self) -> None:
+        self.interview.step(1)
+
+    def on_prev_item(self) -> None:
+        self.interview.step(-1)
+
+    def on_tab_interview(self) -> None:
+        self.tabs.setCurrentWidget(self.interview)
+
+    def on_tab_dashboard(self) -> None:
+        self.tabs.setCurrentWidget(self.dashboard)
+
+    def on_tab_plan(self) -> None:
+        if self.plan_view is not None:
+            self.tabs.setCurrentWidget(self.plan_view)
+
+    def on_tab_portfolio(self) -> None:
+        if self.portfolio_view is not None:
+            self.tabs.setCurrentWidget(self.portfolio_view)
+
+    def on_toggle_navigator(self) -> None:
+        self.nav_dock.setVisible(not self.nav_dock.isVisible())
+
+    def on_lang_zh(self) -> None:
+        self.switch_language("zh")
+
+    def on_lang_en(self) -> None:
+        self.switch_language("en")
+
+    def switch_language(self, lang: str) -> None:
+        """Store the choice and ask the application to rebuild the window in that language."""
+        self.settings.set("language", lang)
+        self.settings.sync()
+        if lang == language():
+            return
+        set_language(lang)
+        self.language_switched.emit(lang)
+
+    def on_shortcuts(self) -> None:
+        from app.ui.dialogs import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
+    def on_open_logs(self) -> None:
+        from app.ui.evidence_view import open_with_system
+
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        open_with_system(folder)
+
+    def on_about(self) -> None:
+        errors.show_message(
+            self,
+            QMessageBox.Icon.Information,
+            tr("act.about"),
+            tr("dlg.about", version=__version__, db=self.services.db.display_url, logs=str(errors.log_file())),
+        )
+
+    # -- closing -------------------------------------------------------------------------------
+    def save_state(self) -> None:
+        """Remember geometry, dock/toolbar layout and the open assessment."""
+        self.settings.set("geometry", self.saveGeometry())
+        self.settings.set("window_state", self.saveState())
+        self.settings.set("splitter_state", self.interview.splitter.saveState())
+        if self.session is not None:
+            self.settings.set_last_assessment(self.db_url, self.session.assessment_id)
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:
+        self.interview.flush_note()  # a note typed a moment ago is saved before the window goes
+        self.save_state()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Close the session (used when the window is rebuilt or the app quits)."""
+        self._close_session()
+
+
+class _blocked:
+    """Block a QObject's signals inside a ``with``."""
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __enter__(self):
+        self._was = self.obj.blockSignals(True)
+        return self.obj
+
+    def __exit__(self, *exc):
+        self.obj.blockSignals(self._was)
+        return False
+
+
+def defer(fn) -> None:
+    """Run ``fn`` once the event loop is idle."""
+    QTimer.singleShot(0, fn)

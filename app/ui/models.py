@@ -1,0 +1,611 @@
+"""Qt item models over service DTOs: the lab/assessment navigator, the clause tree, the item list,
+gates and gaps.  Formatting lives in ``data()``; scoring never does (it comes in the view DTO).
+
+Every model here is checked with ``qtmodeltester`` (tests/ui/test_models.py).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.assessment.applicability import item_applies
+from app.assessment.model import Status
+from app.checklists.schema import Checklist, Item
+from app.services.dto import AnswerDTO, AssessmentSummary, AssessmentView, LabDTO
+from app.ui.i18n import language, tr
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1  # database id / item id
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "lab" | "assessment" | "pack" | "section"
+SORT_ROLE = Qt.ItemDataRole.UserRole + 3  # value to sort by
+OBJECT_ROLE = Qt.ItemDataRole.UserRole + 4  # the DTO itself
+
+_Index = QModelIndex | QPersistentModelIndex
+
+STATUS_COLORS = {
+    Status.CONFORM: QColor("#2e7d32"),
+    Status.PARTIAL: QColor("#b26a00"),
+    Status.NONCONFORM: QColor("#c62828"),
+    Status.NA: QColor("#607d8b"),
+    Status.UNASSESSED: QColor("#9e9e9e"),
+}
+STATUS_BACKGROUNDS = {
+    Status.PARTIAL: QColor("#fff3e0"),
+    Status.NONCONFORM: QColor("#ffebee"),
+}
+STATUS_MARKS = {
+    Status.CONFORM: "✓",
+    Status.PARTIAL: "◐",
+    Status.NONCONFORM: "✗",
+    Status.NA: "—",
+    Status.UNASSESSED: "·",
+}
+
+
+def fmt_percent(value: float | None) -> str:
+    """``73.5%`` or an en dash for 'not scored'."""
+    return "–" if value is None else f"{value:.0f}%"
+
+
+# ---------------------------------------------------------------------------------------------
+class NavigatorModel(QAbstractItemModel):
+    """Labs (top level) and their assessments (children).
+
+    Columns: name, date, status, readiness, progress.  ``ID_ROLE`` gives the lab or assessment
+    id, ``KIND_ROLE`` says which.
+    """
+
+    COL_NAME, COL_DATE, COL_STATUS, COL_READINESS, COL_PROGRESS = range(5)
+    HEADERS = ("nav.col.name", "nav.col.date", "nav.col.status", "nav.col.readiness", "nav.col.progress")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._labs: list[LabDTO] = []
+        self._children: list[list[AssessmentSummary]] = []
+
+    # -- content -----------------------------------------------------------------------------
+    def set_rows(self, labs: list[LabDTO], assessments: list[AssessmentSummary]) -> None:
+        """Replace everything: labs by name, each lab's assessments newest first."""
+        self.beginResetModel()
+        self._labs = list(labs)
+        by_lab: dict[int, list[AssessmentSummary]] = {lab.id: [] for lab in self._labs}
+        for a in assessments:
+            by_lab.setdefault(a.lab_id, []).append(a)
+        self._children = [by_lab[lab.id] for lab in self._labs]
+        self.endResetModel()
+
+    def update_summary(self, summary: AssessmentSummary) -> None:
+        """Refresh one assessment's row (readiness and progress change as answers come in)."""
+        for lab_row, children in enumerate(self._children):
+            for row, a in enumerate(children):
+                if a.id == summary.id:
+                    children[row] = summary
+                    parent = self.index(lab_row, 0)
+                    self.dataChanged.emit(self.index(row, 0, parent), self.index(row, self.COL_PROGRESS, parent))
+                    return
+
+    def index_of_assessment(self, assessment_id: int) -> QModelIndex:
+        """The index of an assessment (invalid if unknown)."""
+        for lab_row, children in enumerate(self._children):
+            for row, a in enumerate(children):
+                if a.id == assessment_id:
+                    return self.index(row, 0, self.index(lab_row, 0))
+        return QModelIndex()
+
+    def index_of_lab(self, lab_id: int) -> QModelIndex:
+        """The index of a lab (invalid if unknown)."""
+        for row, lab in enumerate(self._labs):
+            if lab.id == lab_id:
+                return self.index(row, 0)
+        return QModelIndex()
+
+    def labs(self) -> list[LabDTO]:
+        """The labs shown."""
+        return list(self._labs)
+
+    # -- QAbstractItemModel --------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index: _Index = QModelIndex()):  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        lab_row = index.internalId() - 1
+        if lab_row < 0:
+            return QModelIndex()
+        return self.createIndex(lab_row, 0, 0)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._labs)
+        if parent.column() != 0 or parent.internalId() != 0:
+            return 0
+        return len(self._children[parent.row()])
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return tr(self.HEADERS[section])
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        col = index.column()
+        if index.internalId() == 0:
+            lab = self._labs[index.row()]
+            if role == Qt.ItemDataRole.DisplayRole:
+                if col == self.COL_NAME:
+                    return lab.name
+                if col == self.COL_DATE:
+                    return tr("nav.assessments", n=len(self._children[index.row()]))
+                return None
+            if role == Qt.ItemDataRole.FontRole and col == self.COL_NAME:
+                f = QFont()
+                f.setBold(True)
+                return f
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return lab.name
+            if role == ID_ROLE:
+                return lab.id
+            if role == KIND_ROLE:
+                return "lab"
+            if role == SORT_ROLE:
+                return lab.name
+            if role == OBJECT_ROLE:
+                return lab
+            return None
+        a = self._children[index.internalId() - 1][index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_NAME:
+                return a.title or a.assessed_on.isoformat()
+            if col == self.COL_DATE:
+                return a.assessed_on.isoformat()
+            if col == self.COL_STATUS:
+                key = f"status.{a.status}"
+                return tr(key) if key in _STATUS_KEYS else a.status
+            if col == self.COL_READINESS:
+                return fmt_percent(a.readiness)
+            if col == self.COL_PROGRESS:
+                return fmt_percent(a.progress)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{a.title}\n{a.assessed_on.isoformat()} · {a.assessor}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_READINESS, self.COL_PROGRESS):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ID_ROLE:
+            return a.id
+        if role == KIND_ROLE:
+            return "assessment"
+        if role == SORT_ROLE:
+            return (a.assessed_on.isoformat(), a.readiness or 0.0, a.progress)[min(max(col - 1, 0), 2)]
+        if role == OBJECT_ROLE:
+            return a
+        return None
+
+
+_STATUS_KEYS = {"status.in_progress", "status.completed", "status.archived"}
+
+
+# ---------------------------------------------------------------------------------------------
+class ClauseTreeModel(QAbstractItemModel):
+    """Packs (top level) and their sections/clauses, with per-clause progress and gap markers.
+
+    Columns: title, progress (answered/applicable), gaps.  ``ID_ROLE`` on a section gives
+    ``(pack_id, clause)``; on a pack ``(pack_id, None)``.
+    """
+
+    COL_TITLE, COL_PROGRESS, COL_GAPS = range(3)
+    HEADERS = ("iv.clauses", "iv.col.progress", "iv.col.gaps")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._packs: list[Checklist] = []
+        self._stats: dict[tuple[str, str | None], tuple[int, int, int, int]] = {}
+
+    def set_view(self, view: AssessmentView | None) -> None:
+        """Show the packs of ``view`` (resets the model)."""
+        self.beginResetModel()
+        self._packs = list(view.packs) if view else []
+        self._stats = self._compute(view) if view else {}
+        self.endResetModel()
+
+    def update_stats(self, view: AssessmentView) -> None:
+        """Recount progress and gaps after an answer (same packs: no reset; only changed rows repaint)."""
+        new = self._compute(view)
+        if new == self._stats:
+            return
+        old, self._stats = self._stats, new
+        for prow, pack in enumerate(self._packs):
+            top = self.index(prow, 0)
+            if old.get((pack.id, None)) != new.get((pack.id, None)):
+                self.dataChanged.emit(top, self.index(prow, self.COL_GAPS))
+            for srow, sec in enumerate(pack.sections):
+                if old.get((pack.id, sec.clause)) != new.get((pack.id, sec.clause)):
+                    self.dataChanged.emit(self.index(srow, 0, top), self.index(srow, self.COL_GAPS, top))
+
+    @staticmethod
+    def _compute(view: AssessmentView) -> dict:
+        stats: dict[tuple[str, str | None], tuple[int, int, int, int]] = {}
+        profile = view.lab.profile
+        for pack in view.packs:
+            tot = [0, 0, 0, 0]
+            for sec in pack.sections:
+                s = [0, 0, 0, 0]  # applicable, answered, gaps, critical
+                for it in sec.items:
+                    if not item_applies(it, profile):
+                        continue
+                    s[0] += 1
+                    a = view.answers.get(it.id)
+                    st = a.status if a else Status.UNASSESSED
+                    if st is not Status.UNASSESSED:
+                        s[1] += 1
+                    if st.is_gap:
+                        s[2] += 1
+                        if st is Status.NONCONFORM and it.knockout:
+                            s[3] += 1
+                stats[(pack.id, sec.clause)] = tuple(s)  # type: ignore[assignment]
+                tot = [x + y for x, y in zip(tot, s)]
+            stats[(pack.id, None)] = tuple(tot)  # type: ignore[assignment]
+        return stats
+
+    def pack_row(self, pack_id: str) -> int:
+        """Row of a pack (-1 if absent)."""
+        return next((i for i, p in enumerate(self._packs) if p.id == pack_id), -1)
+
+    def index_of_clause(self, clause_key: str) -> QModelIndex:
+        """The first section whose clause rolls up to ``clause_key`` (e.g. '6.4')."""
+        for prow, pack in enumerate(self._packs):
+            for srow, sec in enumerate(pack.sections):
+                if (
+                    sec.clause == clause_key
+                    or sec.clause.startswith(clause_key + ".")
+                    or (clause_key == "5" and sec.clause.split(".")[0] == "5")
+                ):
+                    return self.index(srow, 0, self.index(prow, 0))
+        return QModelIndex()
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index: _Index = QModelIndex()):  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        prow = index.internalId() - 1
+        return QModelIndex() if prow < 0 else self.createIndex(prow, 0, 0)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._packs)
+        if parent.column() != 0 or parent.internalId() != 0:
+            return 0
+        return len(self._packs[parent.row()].sections)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return tr(self.HEADERS[section])
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        lang = language()
+        if index.internalId() == 0:
+            pack = self._packs[index.row()]
+            key: tuple[str, str | None] = (pack.id, None)
+            title = pack.title.get(lang)
+            kind = "pack"
+        else:
+            pack = self._packs[index.internalId() - 1]
+            sec = pack.sections[index.row()]
+            key = (pack.id, sec.clause)
+            title = f"{sec.clause} {sec.title.get(lang)}"
+            kind = "section"
+        applicable, answered, gaps, critical = self._stats.get(key, (0, 0, 0, 0))
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_TITLE:
+                return title
+            if col == self.COL_PROGRESS:
+                return tr("iv.clause_progress", done=answered, total=applicable)
+            if col == self.COL_GAPS:
+                if critical:
+                    return f"● {gaps}"
+                return str(gaps) if gaps else ""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == self.COL_GAPS and critical:
+                return QBrush(STATUS_COLORS[Status.NONCONFORM])
+            if col == self.COL_GAPS and gaps:
+                return QBrush(STATUS_COLORS[Status.PARTIAL])
+            if col == self.COL_PROGRESS and applicable and answered == applicable:
+                return QBrush(STATUS_COLORS[Status.CONFORM])
+            if applicable == 0:
+                return QBrush(STATUS_COLORS[Status.UNASSESSED])
+        if role == Qt.ItemDataRole.FontRole and kind == "pack" and col == self.COL_TITLE:
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{title}\n{answered}/{applicable} · {gaps} gap(s), {critical} critical"
+        if role == ID_ROLE:
+            return key
+        if role == KIND_ROLE:
+            return kind
+        if role == SORT_ROLE:
+            return (applicable, answered, gaps)[col]
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+class ItemTableModel(QAbstractTableModel):
+    """The items shown in the interview list, with their current answers.
+
+    Columns: id, clause, answer, flags, question.  ``ID_ROLE`` gives the item id.
+    """
+
+    COL_ID, COL_CLAUSE, COL_ANSWER, COL_FLAGS, COL_QUESTION = range(5)
+    HEADERS = ("iv.col.id", "iv.col.clause", "iv.col.answer", "iv.col.flags", "iv.col.question")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._items: list[Item] = []
+        self._answers: dict[str, AnswerDTO] = {}
+        self._row_of: dict[str, int] = {}
+
+    def set_rows(self, items: list[Item], answers: dict[str, AnswerDTO]) -> None:
+        """Replace the rows."""
+        self.beginResetModel()
+        self._items = list(items)
+        self._answers = dict(answers)
+        self._row_of = {it.id: i for i, it in enumerate(self._items)}
+        self.endResetModel()
+
+    def update_answer(self, answer: AnswerDTO | None, item_id: str) -> None:
+        """One item's answer changed: repaint its row only."""
+        if answer is None:
+            self._answers.pop(item_id, None)
+        else:
+            self._answers[item_id] = answer
+        row = self._row_of.get(item_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.COL_QUESTION))
+
+    def set_answers(self, answers: dict[str, AnswerDTO]) -> None:
+        """All answers changed (e.g. after a reload): repaint every row."""
+        self._answers = dict(answers)
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, self.COL_QUESTION))
+
+    def item_at(self, row: int) -> Item | None:
+        """The item in ``row`` (None if out of range)."""
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def row_of(self, item_id: str) -> int:
+        """Row of an item (-1 if not shown)."""
+        return self._row_of.get(item_id, -1)
+
+    def item_ids(self) -> list[str]:
+        """The ids shown, in order."""
+        return [it.id for it in self._items]
+
+    def status_of(self, item_id: str) -> Status:
+        """The current status of an item shown."""
+        a = self._answers.get(item_id)
+        return a.status if a else Status.UNASSESSED
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return tr(self.HEADERS[section])
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        it = self._items[index.row()]
+        a = self._answers.get(it.id)
+        status = a.status if a else Status.UNASSESSED
+        col = index.column()
+        lang = language()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_ID:
+                return it.id
+            if col == self.COL_CLAUSE:
+                return it.clause
+            if col == self.COL_ANSWER:
+                return f"{STATUS_MARKS[status]} {status.label(lang)}"
+            if col == self.COL_FLAGS:
+                marks = []
+                if it.knockout:
+                    marks.append("★")
+                if a and a.flagged:
+                    marks.append("⚑")
+                if a and a.note:
+                    marks.append("✎")
+                return " ".join(marks)
+            if col == self.COL_QUESTION:
+                return it.text.get(lang)
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_ANSWER:
+            return QBrush(STATUS_COLORS[status])
+        if role == Qt.ItemDataRole.BackgroundRole and status in STATUS_BACKGROUNDS:
+            return QBrush(STATUS_BACKGROUNDS[status])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return it.text.get(lang)
+        if role == ID_ROLE:
+            return it.id
+        if role == OBJECT_ROLE:
+            return it
+        if role == SORT_ROLE:
+            return (it.id, it.clause, status.value, int(bool(a and a.flagged)), it.text.get(lang))[col]
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+class GatesModel(QAbstractTableModel):
+    """Readiness gates G1–G10: id, state, title, reason."""
+
+    COL_ID, COL_STATE, COL_TITLE, COL_REASON = range(4)
+    HEADERS = ("db.gate.col.id", "db.gate.col.state", "db.gate.col.title", "db.gate.col.reason")
+    COLORS = {"pass": QColor("#2e7d32"), "fail": QColor("#c62828"), "unknown": QColor("#757575")}
+    MARKS = {"pass": "✔", "fail": "✘", "unknown": "?"}
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._gates: list = []
+
+    def set_rows(self, gates) -> None:
+        """Replace the gate results."""
+        if list(gates) == self._gates:
+            return
+        self.beginResetModel()
+        self._gates = list(gates)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._gates)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._gates):
+            return None
+        from app.assessment.gates import STATE_LABELS
+
+        g = self._gates[index.row()]
+        lang = language()
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_ID:
+                return g.id
+            if col == self.COL_STATE:
+                return f"{self.MARKS.get(g.state, '?')} {STATE_LABELS[g.state].get(lang)}"
+            if col == self.COL_TITLE:
+                return g.title.get(lang)
+            if col == self.COL_REASON:
+                return g.reason.get(lang)
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STATE:
+            return QBrush(self.COLORS.get(g.state, QColor("#757575")))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{g.title.get(lang)}\n{g.reason.get(lang)}"
+        if role == ID_ROLE:
+            return g.id
+        if role == SORT_ROLE:
+            return (g.id, g.state, g.title.get(lang), g.reason.get(lang))[col]
+        return None
+
+
+class GapsModel(QAbstractTableModel):
+    """Gaps (critical first, then by criticality): item, clause, answer, question."""
+
+    COL_ITEM, COL_CLAUSE, COL_STATUS, COL_TEXT = range(4)
+    HEADERS = ("db.gap.col.item", "db.gap.col.clause", "db.gap.col.status", "db.gap.col.text")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._gaps: list = []
+
+    def set_rows(self, gaps) -> None:
+        """Replace the gaps."""
+        if list(gaps) == self._gaps:
+            return
+        self.beginResetModel()
+        self._gaps = list(gaps)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._gaps)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._gaps):
+            return None
+        g = self._gaps[index.row()]
+        lang = language()
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_ITEM:
+                return ("● " if g.critical else "") + g.item_id
+            if col == self.COL_CLAUSE:
+                return g.clause
+            if col == self.COL_STATUS:
+                return g.status.label(lang)
+            if col == self.COL_TEXT:
+                return g.text.get(lang)
+        if role == Qt.ItemDataRole.ForegroundRole and col in (self.COL_ITEM, self.COL_STATUS):
+            return QBrush(
+                STATUS_COLORS[Status.NONCONFORM]
+                if g.critical or g.status is Status.NONCONFORM
+                else STATUS_COLORS[Status.PARTIAL]
+            )
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return g.text.get(lang) + (f"\n{g.note}" if g.note else "")
+        if role == ID_ROLE:
+            return g.item_id
+        if role == SORT_ROLE:
+            return (g.item_id, g.clause, g.status.value, g.text.get(lang))[col]
+        return None

@@ -1,0 +1,181 @@
+"""Issue 5 figures: desktop cold start, one keyboard answer, memory with the demo open.
+
+- cold start: a fresh ``python`` process (offscreen Qt) that imports the app, opens the embedded
+  database with the demo assessment, builds the main window and shows it with the assessment in the
+  interview (the state a user can type into).  Floor: a bare PySide6 ``QMainWindow`` shown in a
+  fresh process, measured in the same run.
+- keyboard answer: ``QTest.keyClick`` of 1/2/3 on the interview widget, which saves the answer
+  through ``AssessmentService.answer`` (committed, ``synchronous=FULL``), re-scores, repaints the
+  row/clause tree/status bar, plus a forced dashboard refresh (readiness, gates, gaps, radar and
+  bars).  Floor: the bare save (``AssessmentService.answer``) alone.
+- peak RSS of the cold-start process after also showing the dashboard (pyqtgraph loaded).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import ROOT, median, row
+
+N_START = 5
+N_KEYS = 150
+
+_CHILD = r"""
+import os, sys, time, json, resource
+t0 = time.perf_counter()
+from app.ui.main import create_application, Application
+from app.ui.settings import AppSettings
+from app.ui import backend
+from app.ui.i18n import set_language
+app = create_application()
+set_language("zh")
+services = backend.open_services(None)
+ctl = Application(services, AppSettings(), services.db.url)
+w = ctl.build_window()
+w.show()
+app.processEvents()
+ok = w.session is not None and w.interview.current_item_id() is not None
+t1 = time.perf_counter()
+w.tabs.setCurrentWidget(w.dashboard)
+app.processEvents()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+print(json.dumps({"ok": ok, "in_process": t1 - t0, "rss_mb": rss}))
+sys.stdout.flush()
+os._exit(0)
+"""
+
+_BARE = r"""
+import os, sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.resize(1360, 860); w.show(); app.processEvents()
+os._exit(0)
+"""
+
+
+def _env(home: Path) -> dict:
+    env = dict(os.environ)
+    env["LABASSESS_HOME"] = str(home)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env.pop("LABASSESS_DB", None)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _make_demo(home: Path) -> None:
+    env = _env(home)
+    code = "from app.bootstrap import open_services; from app.services.demo import create_demo; s = open_services(); create_demo(s.labs, s.assessments); s.close()"
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
+
+
+def _timed(code: str, env: dict) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT, capture_output=True, text=True)
+    return time.perf_counter() - t0, out.stdout
+
+
+def _keyboard(home: Path) -> tuple[list[float], list[float]]:
+    os.environ["LABASSESS_HOME"] = str(home)
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.assessment.model import Status
+    from app.ui import backend
+    from app.ui.i18n import set_language
+    from app.ui.main import Application, create_application
+    from app.ui.settings import AppSettings
+
+    app = create_application()
+    set_language("zh")
+    services = backend.open_services(None)
+    ctl = Application(services, AppSettings(home / "bench-ui.ini"), services.db.url)
+    w = ctl.build_window()
+    w.show()
+    app.processEvents()
+    w.tabs.setCurrentWidget(w.dashboard)  # draw the charts once (pyqtgraph import is not part of a keystroke)
+    app.processEvents()
+    w.tabs.setCurrentWidget(w.interview)
+    app.processEvents()
+    iv = w.interview
+    ids = iv.item_model.item_ids()
+    keys = (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3)
+    statuses = (Status.CONFORM, Status.PARTIAL, Status.NONCONFORM)
+    times = []
+    for i in range(N_KEYS + 10):
+        iid = ids[i % len(ids)]
+        iv.select_item(iid)
+        app.processEvents()  # paint the selection before timing the keystroke
+        current = w.session.status_of(iid)
+        k = next(j for j, s in enumerate(statuses) if s is not current)
+        t0 = time.perf_counter()
+        QTest.keyClick(iv, keys[k])
+        w.dashboard.set_view(w.session.view, force=True)
+        app.processEvents()
+        dt_ = time.perf_counter() - t0
+        assert w.session.status_of(iid) is statuses[k]
+        if i >= 10:
+            times.append(dt_)
+    # floor: the bare durable save of the same kind of change
+    aid = w.session.assessment_id
+    floor = []
+    for i in range(N_KEYS):
+        iid = ids[i % len(ids)]
+        t0 = time.perf_counter()
+        services.assessments.answer(aid, iid, statuses[i % 3])
+        floor.append(time.perf_counter() - t0)
+    w.shutdown()
+    services.close()
+    return times, floor
+
+
+def run() -> list[dict]:
+    """The three figures (see module docstring)."""
+    with tempfile.TemporaryDirectory(prefix="labassess-bench-ui-") as tmp:
+        home = Path(tmp)
+        _make_demo(home)
+        env = _env(home)
+        _timed(_CHILD, env)  # warm the disk cache once
+        starts, rss, ok = [], [], True
+        bare = []
+        for _ in range(N_START):
+            secs, out = _timed(_CHILD, env)
+            info = json.loads(out.strip().splitlines()[-1])
+            ok = ok and info["ok"]
+            starts.append(secs)
+            rss.append(info["rss_mb"])
+            bare.append(_timed(_BARE, env)[0])
+        if not ok:
+            raise RuntimeError("the demo assessment was not open after start-up")
+        keys, floor = _keyboard(home)
+    start_median, bare_median = median(starts), median(bare)
+    return [
+        row(
+            "desktop cold start, demo assessment open (interactive)",
+            start_median,
+            "s",
+            target=min(1.0, 2 * bare_median),
+            floor=bare_median,
+            floor_label="bare PySide6 QMainWindow process",
+        ),
+        row(
+            "keyboard answer: save + rescore + views + dashboard (median)",
+            median(keys) * 1000,
+            "ms",
+            target=16.0,
+            floor=median(floor) * 1000,
+            floor_label="AssessmentService.answer alone",
+        ),
+        row("peak RSS, demo open + dashboard drawn", max(rss), "MB", target=250.0),
+    ]
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(r)
