@@ -28,8 +28,9 @@ def register(sub) -> dict:
     c.add_argument("id", type=int, help="assessment id")
     c.add_argument("items", nargs="+", metavar="ITEM")
     c.add_argument("--by", default=os.environ.get("USER", ""))
-    m = sub.add_parser("compare", help="compare two assessments of a lab: clause deltas, gaps closed/remaining/new, "
-                                       "overdue actions")
+    m = sub.add_parser(
+        "compare", help="compare two assessments of a lab: clause deltas, gaps closed/remaining/new, overdue actions"
+    )
     m.add_argument("a", type=int)
     m.add_argument("b", type=int)
     m.add_argument("--json", action="store_true")
@@ -75,9 +76,14 @@ def cmd_close(args) -> int:
 
     svc = _services(args)
     try:
-        svc.followups.close_action(args.action_id, closure_note=args.evidence, effectiveness=args.effectiveness,
-                                   verified_by=args.verified_by, verified_on=args.date,
-                                   expected_version=args.expected_version)
+        svc.followups.close_action(
+            args.action_id,
+            closure_note=args.evidence,
+            effectiveness=args.effectiveness,
+            verified_by=args.verified_by,
+            verified_on=args.date,
+            expected_version=args.expected_version,
+        )
         print(f"action {args.action_id} closed (verified by {args.verified_by})")
     finally:
         svc.close()
@@ -91,14 +97,36 @@ def comparison_json(c, lang: str) -> dict:
         "before": {"id": c.before.id, "assessed_on": c.before.assessed_on, "readiness": c.readiness_before},
         "after": {"id": c.after.id, "assessed_on": c.after.assessed_on, "readiness": c.readiness_after},
         "readiness_delta": c.readiness_delta,
-        "clauses": [{"clause": d.clause, "title": d.title.get(lang), "before": d.before, "after": d.after,
-                     "delta": d.delta} for d in c.clauses],
+        "clauses": [
+            {"clause": d.clause, "title": d.title.get(lang), "before": d.before, "after": d.after, "delta": d.delta}
+            for d in c.clauses
+        ],
         "counts": {k: len(c.of(k)) for k in ("closed", "still_open", "regressed", "new_gap")},
         "pending": c.pending,
-        "items": [{"item": o.item_id, "clause": o.clause, "before": o.before, "after": o.after, "outcome": o.outcome,
-                   "pending": o.pending} for o in c.outcomes if o.outcome != "unchanged"],
-        "overdue": [{"id": a.id, "assessment_id": a.assessment_id, "text": a.text.get(lang), "owner": a.owner,
-                     "due_date": a.due_date, "days_overdue": a.days_overdue, "status": a.status} for a in c.overdue],
+        "items": [
+            {
+                "item": o.item_id,
+                "clause": o.clause,
+                "before": o.before,
+                "after": o.after,
+                "outcome": o.outcome,
+                "pending": o.pending,
+            }
+            for o in c.outcomes
+            if o.outcome != "unchanged"
+        ],
+        "overdue": [
+            {
+                "id": a.id,
+                "assessment_id": a.assessment_id,
+                "text": a.text.get(lang),
+                "owner": a.owner,
+                "due_date": a.due_date,
+                "days_overdue": a.days_overdue,
+                "status": a.status,
+            }
+            for a in c.overdue
+        ],
     }
 
 
@@ -121,18 +149,31 @@ def cmd_compare(args) -> int:
     else:
         zh = args.lang == "zh"
         delta = "—" if c.readiness_delta is None else f"{c.readiness_delta:+.1f}"
-        print(f"{c.lab_name}: #{c.before.id} ({c.before.assessed_on}) → #{c.after.id} ({c.after.assessed_on})   "
-              f"{'准备度' if zh else 'readiness'} {_p(c.readiness_before)} → {_p(c.readiness_after)} ({delta})")
-        _table(["clause", "before", "after", "Δ"],
-               [[d.clause, _p(d.before), _p(d.after), "—" if d.delta is None else f"{d.delta:+.1f}"]
-                for d in c.clauses if d.before is not None or d.after is not None])
-        for key, zh_l, en_l in (("closed", "已关闭", "closed"), ("still_open", "仍未关闭", "still open"),
-                                ("regressed", "退步", "regressed"), ("new_gap", "新差距", "new gaps")):
+        print(
+            f"{c.lab_name}: #{c.before.id} ({c.before.assessed_on}) → #{c.after.id} ({c.after.assessed_on})   "
+            f"{'准备度' if zh else 'readiness'} {_p(c.readiness_before)} → {_p(c.readiness_after)} ({delta})"
+        )
+        _table(
+            ["clause", "before", "after", "Δ"],
+            [
+                [d.clause, _p(d.before), _p(d.after), "—" if d.delta is None else f"{d.delta:+.1f}"]
+                for d in c.clauses
+                if d.before is not None or d.after is not None
+            ],
+        )
+        for key, zh_l, en_l in (
+            ("closed", "已关闭", "closed"),
+            ("still_open", "仍未关闭", "still open"),
+            ("regressed", "退步", "regressed"),
+            ("new_gap", "新差距", "new gaps"),
+        ):
             rows = c.of(key)
             print(f"\n{zh_l if zh else en_l}: {len(rows)}")
             for o in rows[:50]:
-                print(f"  {o.item_id}{' (待复核)' if o.pending and zh else (' (to re-verify)' if o.pending else '')}: "
-                      f"{o.before or '—'} → {o.after or '—'}")
+                print(
+                    f"  {o.item_id}{' (待复核)' if o.pending and zh else (' (to re-verify)' if o.pending else '')}: "
+                    f"{o.before or '—'} → {o.after or '—'}"
+                )
         print(f"\n{'逾期措施' if zh else 'overdue actions'}: {len(c.overdue)}")
         for a in c.overdue:
             print(f"  #{a.id} {a.text.get(args.lang)[:60]} — {a.owner or '—'}, due {a.due_date} ({a.days_overdue} d)")

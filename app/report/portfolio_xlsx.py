@@ -26,11 +26,12 @@ def _hex(v: float | None) -> str:
     from app.report.portfolio_pdf import heat_colour
 
     c = heat_colour(v)
-    return "{:02X}{:02X}{:02X}".format(int(c.red * 255), int(c.green * 255), int(c.blue * 255))
+    return f"{int(c.red * 255):02X}{int(c.green * 255):02X}{int(c.blue * 255):02X}"
 
 
-def write_portfolio_xlsx(result, heat, drill: Mapping[str, Sequence], out: Path, lang: str = "zh", *,
-                         show_labs: bool = False) -> Path:
+def write_portfolio_xlsx(
+    result, heat, drill: Mapping[str, Sequence], out: Path, lang: str = "zh", *, show_labs: bool = False
+) -> Path:
     """Write the workbook to ``out`` atomically and return it."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -49,20 +50,62 @@ def write_portfolio_xlsx(result, heat, drill: Mapping[str, Sequence], out: Path,
     ws.append([])
     ws.append([_t("training", lang)])
     ws.cell(ws.max_row, 1).font = bold
-    ws.append([_t("col_course", lang), _t("col_theme", lang), _t("col_pct", lang), _t("col_labs", lang),
-               _t("col_item", lang), _t("col_hours", lang), "message"])
+    ws.append(
+        [
+            _t("col_course", lang),
+            _t("col_theme", lang),
+            _t("col_pct", lang),
+            _t("col_labs", lang),
+            _t("col_item", lang),
+            _t("col_hours", lang),
+            "message",
+        ]
+    )
     for tr in result.training:
-        ws.append([_safe(tr.title.get(lang)), _safe(tr.theme_title.get(lang)), tr.percent, tr.labs, tr.item_id,
-                   tr.hours, _safe(tr.message(lang))])
+        ws.append(
+            [
+                _safe(tr.title.get(lang)),
+                _safe(tr.theme_title.get(lang)),
+                tr.percent,
+                tr.labs,
+                tr.item_id,
+                tr.hours,
+                _safe(tr.message(lang)),
+            ]
+        )
     ws.column_dimensions["A"].width = 36
     ws.column_dimensions["B"].width = 30
 
     wi = wb.create_sheet("条目" if lang == "zh" else "Items")
-    wi.append([_t("col_item", lang), _t("col_clause", lang), _t("col_text", lang), _t("col_pct", lang),
-               _t("col_gap", lang), _t("col_nc", lang), "partial", _t("col_labs", lang), "N/A", "knock-out"])
+    wi.append(
+        [
+            _t("col_item", lang),
+            _t("col_clause", lang),
+            _t("col_text", lang),
+            _t("col_pct", lang),
+            _t("col_gap", lang),
+            _t("col_nc", lang),
+            "partial",
+            _t("col_labs", lang),
+            "N/A",
+            "knock-out",
+        ]
+    )
     for x in result.items:
-        wi.append([x.item_id, x.clause, _safe(x.text.get(lang)), x.percent, x.labs_gap, x.labs_nonconform,
-                   x.labs_partial, x.labs_applicable, x.labs_na, "★" if x.knockout else ""])
+        wi.append(
+            [
+                x.item_id,
+                x.clause,
+                _safe(x.text.get(lang)),
+                x.percent,
+                x.labs_gap,
+                x.labs_nonconform,
+                x.labs_partial,
+                x.labs_applicable,
+                x.labs_na,
+                "★" if x.knockout else "",
+            ]
+        )
     wi.column_dimensions["C"].width = 60
     wi.freeze_panes = "A2"
 
@@ -82,12 +125,28 @@ def write_portfolio_xlsx(result, heat, drill: Mapping[str, Sequence], out: Path,
     wh.column_dimensions["A"].width = 30
 
     wd = wb.create_sheet("涉及实验室" if lang == "zh" else "Labs affected")
-    wd.append([_t("col_item", lang), _t("col_lab", lang), _t("col_status", lang), _t("col_date", lang),
-               _t("col_industry", lang), _t("col_size", lang)])
+    wd.append(
+        [
+            _t("col_item", lang),
+            _t("col_lab", lang),
+            _t("col_status", lang),
+            _t("col_date", lang),
+            _t("col_industry", lang),
+            _t("col_size", lang),
+        ]
+    )
     for item_id, labs in drill.items():
         for x in labs:
-            wd.append([item_id, _safe(x.label), STATUS.get(x.status, (x.status, x.status))[0 if lang == "zh" else 1],
-                       x.assessed_on, x.industry, x.size])
+            wd.append(
+                [
+                    item_id,
+                    _safe(x.label),
+                    STATUS.get(x.status, (x.status, x.status))[0 if lang == "zh" else 1],
+                    x.assessed_on,
+                    x.industry,
+                    x.size,
+                ]
+            )
     wd.column_dimensions["B"].width = 30
 
     out = Path(out)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.assessment.applicability import item_applies
 from app.assessment.gates import earliest_application_date, evaluate_gates
@@ -360,7 +361,14 @@ class AssessmentService:
         maturity: int | None | str = "keep",
         reverify: bool | None = None,
     ) -> Answer:
-        row = s.scalar(select(Answer).where(Answer.assessment_id == assessment_id, Answer.item_id == change.item_id))
+        # FOR UPDATE: on PostgreSQL two writers must not both pass the version check (lost update);
+        # SQLite ignores it because BEGIN IMMEDIATE already serialises writers.
+        query = (
+            select(Answer)
+            .where(Answer.assessment_id == assessment_id, Answer.item_id == change.item_id)
+            .with_for_update()
+        )
+        row = s.scalar(query)
         na_reason = change.na_reason if change.status is Status.NA else ""
         if row is None:
             if expected_version not in (None, 0):
@@ -373,8 +381,15 @@ class AssessmentService:
                 na_reason="",
                 version=0,
             )
-            s.add(row)
-            s.flush()
+            try:
+                with s.begin_nested():  # a concurrent first answer to the same item wins the insert
+                    s.add(row)
+                    s.flush()
+            except IntegrityError:
+                row = s.scalar(query)
+                if row is None:
+                    raise
+        if row.version == 0:
             old = (None, None, None)
         else:
             if expected_version is not None and row.version != expected_version:
@@ -480,8 +495,9 @@ class AssessmentService:
                 applied += 1
         return BulkResult(applied=applied, unchanged=unchanged)
 
-    def confirm(self, assessment_id: int, item_id: str, *, by: str = "",
-                expected_version: int | None = None) -> AnswerDTO:
+    def confirm(
+        self, assessment_id: int, item_id: str, *, by: str = "", expected_version: int | None = None
+    ) -> AnswerDTO:
         """Re-verify a carried-over answer as it stands: clears ``reverify``, keeps status and note.
 
         Raises:

@@ -23,3 +23,9 @@ class ValidationError(ServiceError):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
+
+
+# The UI talks to services only; these storage errors reach it through here.
+from app.storage.errors import DatabaseError, StaleWriteError  # noqa: E402
+
+__all__ = ["DatabaseError", "NotFound", "ServiceError", "StaleWriteError", "ValidationError"]

@@ -132,8 +132,14 @@ class FollowupService:
         self.assessments = assessments
         self.plans = plans
 
-    def start_followup(self, previous_assessment_id: int, assessor: str = "", date: dt.date | None = None,
-                       title: str = "", by: str = "") -> AssessmentSummary:
+    def start_followup(
+        self,
+        previous_assessment_id: int,
+        assessor: str = "",
+        date: dt.date | None = None,
+        title: str = "",
+        by: str = "",
+    ) -> AssessmentSummary:
         """Start a follow-up of ``previous_assessment_id``: same lab, same checklist snapshots,
         answers carried over and marked "to re-verify" — all in one transaction."""
         with self.db.transaction() as s:
@@ -142,9 +148,16 @@ class FollowupService:
                 raise NotFound("assessment", previous_assessment_id)
             on = date or dt.date.today()
             if on < prev.assessed_on:
-                raise ValidationError("date", f"a follow-up cannot be dated before the assessment it follows ({prev.assessed_on})")
-            row = Assessment(lab_id=prev.lab_id, assessor=assessor, assessed_on=on, follows_id=prev.id,
-                             title=title or (f"跟踪复查 / Follow-up of #{prev.id}"))
+                raise ValidationError(
+                    "date", f"a follow-up cannot be dated before the assessment it follows ({prev.assessed_on})"
+                )
+            row = Assessment(
+                lab_id=prev.lab_id,
+                assessor=assessor,
+                assessed_on=on,
+                follows_id=prev.id,
+                title=title or (f"跟踪复查 / Follow-up of #{prev.id}"),
+            )
             s.add(row)
             s.flush()
             for ap in prev.packs:
@@ -153,22 +166,45 @@ class FollowupService:
             for a in s.scalars(select(Answer).where(Answer.assessment_id == prev.id).order_by(Answer.item_id)):
                 if a.status == Status.UNASSESSED.value:
                     continue
-                new = Answer(assessment_id=row.id, item_id=a.item_id, status=a.status, note=a.note or "",
-                             na_reason=a.na_reason or "", maturity=a.maturity, flagged=a.flagged, reverify=True,
-                             version=1, updated_by=who)
+                new = Answer(
+                    assessment_id=row.id,
+                    item_id=a.item_id,
+                    status=a.status,
+                    note=a.note or "",
+                    na_reason=a.na_reason or "",
+                    maturity=a.maturity,
+                    flagged=a.flagged,
+                    reverify=True,
+                    version=1,
+                    updated_by=who,
+                )
                 s.add(new)
                 s.flush()
-                s.add(AnswerHistory(answer_id=new.id, old_status=None, new_status=a.status, old_note=None,
-                                    new_note=a.note or "", old_na_reason=None, new_na_reason=a.na_reason or "",
-                                    changed_by=f"carried over from #{prev.id}"))
+                s.add(
+                    AnswerHistory(
+                        answer_id=new.id,
+                        old_status=None,
+                        new_status=a.status,
+                        old_note=None,
+                        new_note=a.note or "",
+                        old_na_reason=None,
+                        new_na_reason=a.na_reason or "",
+                        changed_by=f"carried over from #{prev.id}",
+                    )
+                )
             s.flush()
             return self.assessments._summary(s, row)
 
     def pending(self, assessment_id: int) -> list[str]:
         """Items still marked "to re-verify"."""
         with self.db.transaction() as s:
-            return list(s.scalars(select(Answer.item_id).where(Answer.assessment_id == assessment_id,
-                                                               Answer.reverify.is_(True)).order_by(Answer.item_id)))
+            return list(
+                s.scalars(
+                    select(Answer.item_id)
+                    .where(Answer.assessment_id == assessment_id, Answer.reverify.is_(True))
+                    .order_by(Answer.item_id)
+                )
+            )
 
     def outcomes(self, followup_id: int, previous_id: int | None = None) -> list[ItemOutcome]:
         """Per item: closed / still open / regressed / new gap / unchanged (vs the assessment it follows)."""
@@ -198,22 +234,49 @@ class FollowupService:
             as_ = a.status.value if a and a.status is not Status.UNASSESSED else None
             if bs is None and as_ is None:
                 continue
-            out.append(ItemOutcome(item_id, it.clause_key, it.text, bs, as_, classify(bs, as_),
-                                   bool(a and a.reverify), a.note if a else ""))
+            out.append(
+                ItemOutcome(
+                    item_id,
+                    it.clause_key,
+                    it.text,
+                    bs,
+                    as_,
+                    classify(bs, as_),
+                    bool(a and a.reverify),
+                    a.note if a else "",
+                )
+            )
         order = {k: i for i, k in enumerate(OUTCOMES)}
         out.sort(key=lambda o: (order[o.outcome], o.item_id))
         return out
 
-    def close_action(self, action_id: int, *, closure_note: str, effectiveness: str, verified_by: str,
-                     verified_on: dt.date | None = None, expected_version: int | None = None):
+    def close_action(
+        self,
+        action_id: int,
+        *,
+        closure_note: str,
+        effectiveness: str,
+        verified_by: str,
+        verified_on: dt.date | None = None,
+        expected_version: int | None = None,
+    ):
         """Close a plan action: evidence of closure, effectiveness check and verifier are required."""
-        for name, value in (("closure_note", closure_note), ("effectiveness", effectiveness),
-                            ("verified_by", verified_by)):
+        for name, value in (
+            ("closure_note", closure_note),
+            ("effectiveness", effectiveness),
+            ("verified_by", verified_by),
+        ):
             if not (value or "").strip():
-                raise ValidationError(name, "required to close an action (evidence of closure, effectiveness "
-                                            "check and who verified it)")
-        changes = dict(status="verified", closure_note=closure_note.strip(), effectiveness=effectiveness.strip(),
-                       verified_by=verified_by.strip(), verified_on=verified_on or dt.date.today())
+                raise ValidationError(
+                    name, "required to close an action (evidence of closure, effectiveness check and who verified it)"
+                )
+        changes = dict(
+            status="verified",
+            closure_note=closure_note.strip(),
+            effectiveness=effectiveness.strip(),
+            verified_by=verified_by.strip(),
+            verified_on=verified_on or dt.date.today(),
+        )
         if self.plans is not None:
             return self.plans.update(action_id, expected_version=expected_version, **changes)
         from app.storage.errors import StaleWriteError
@@ -235,13 +298,29 @@ class FollowupService:
         """Plan actions of the given assessments past their due date and not done or verified."""
         as_of = as_of or dt.date.today()
         with self.db.transaction() as s:
-            rows = s.scalars(select(PlanAction).where(
-                PlanAction.assessment_id.in_(list(assessment_ids)), PlanAction.due_date.is_not(None),
-                PlanAction.due_date < as_of, PlanAction.status.not_in(CLOSED_ACTION_STATUSES),
-                PlanAction.dropped.is_(False)).order_by(PlanAction.due_date, PlanAction.id))
-            return [OverdueAction(r.id, r.assessment_id, Text(r.text_zh or r.text_en, r.text_en or r.text_zh),
-                                  r.owner_name or r.owner_role, r.due_date, r.status, (as_of - r.due_date).days)
-                    for r in rows]
+            rows = s.scalars(
+                select(PlanAction)
+                .where(
+                    PlanAction.assessment_id.in_(list(assessment_ids)),
+                    PlanAction.due_date.is_not(None),
+                    PlanAction.due_date < as_of,
+                    PlanAction.status.not_in(CLOSED_ACTION_STATUSES),
+                    PlanAction.dropped.is_(False),
+                )
+                .order_by(PlanAction.due_date, PlanAction.id)
+            )
+            return [
+                OverdueAction(
+                    r.id,
+                    r.assessment_id,
+                    Text(r.text_zh or r.text_en, r.text_en or r.text_zh),
+                    r.owner_name or r.owner_role,
+                    r.due_date,
+                    r.status,
+                    (as_of - r.due_date).days,
+                )
+                for r in rows
+            ]
 
     def compare(self, a_id: int, b_id: int, as_of: dt.date | None = None) -> Comparison:
         """Compare two assessments of one lab (order does not matter: the earlier is 'before')."""
@@ -254,14 +333,25 @@ class FollowupService:
         after_cl = {c.key: c for c in vb.score.clauses}
         keys = list(dict.fromkeys([*before_cl, *after_cl]))
         clauses = tuple(
-            ClauseDelta(k, (after_cl.get(k) or before_cl[k]).title,
-                        before_cl[k].percent if k in before_cl else None, after_cl[k].percent if k in after_cl else None)
+            ClauseDelta(
+                k,
+                (after_cl.get(k) or before_cl[k]).title,
+                before_cl[k].percent if k in before_cl else None,
+                after_cl[k].percent if k in after_cl else None,
+            )
             for k in keys
         )
         outcomes = self._outcomes(va.summary.id, vb.summary.id)
         return Comparison(
-            before=va.summary, after=vb.summary, lab_name=va.lab.name, readiness_before=va.score.readiness,
-            readiness_after=vb.score.readiness, clauses=clauses, outcomes=tuple(outcomes),
-            overdue=tuple(self.overdue([va.summary.id, vb.summary.id], as_of or max(dt.date.today(), vb.summary.assessed_on))),
+            before=va.summary,
+            after=vb.summary,
+            lab_name=va.lab.name,
+            readiness_before=va.score.readiness,
+            readiness_after=vb.score.readiness,
+            clauses=clauses,
+            outcomes=tuple(outcomes),
+            overdue=tuple(
+                self.overdue([va.summary.id, vb.summary.id], as_of or max(dt.date.today(), vb.summary.assessed_on))
+            ),
             pending=sum(1 for o in outcomes if o.pending),
         )

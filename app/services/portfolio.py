@@ -98,8 +98,11 @@ class Cohort:
             parts.append(("领域 " if zh else "field ") + self.field)
         if self.since or self.until:
             parts.append(f"{self.since or '…'} – {self.until or '…'}")
-        parts.append(("每个实验室最新一次评估" if zh else "latest assessment per lab") if self.latest_only
-                     else ("全部评估" if zh else "every assessment"))
+        parts.append(
+            ("每个实验室最新一次评估" if zh else "latest assessment per lab")
+            if self.latest_only
+            else ("全部评估" if zh else "every assessment")
+        )
         return "; ".join(parts)
 
 
@@ -159,7 +162,7 @@ class TrainingRecommendation:
         """E.g. "62% of labs have a gap on …: group course on 期间核查"."""
         if lang == "zh":
             return f"{self.percent:.0f}% 的实验室在“{self.item_text.zh}”存在差距：建议组织集中培训“{self.title.zh}”"
-        return f"{self.percent:.0f}% of labs have a gap on \"{self.item_text.en}\": group course on {self.title.en}"
+        return f'{self.percent:.0f}% of labs have a gap on "{self.item_text.en}": group course on {self.title.en}'
 
 
 @dataclass(frozen=True)
@@ -326,16 +329,21 @@ class PortfolioService:
             # test fields are a JSON list (read whole, never queried across labs): filter the labs in Python
             conn.execute(text(f"CREATE TEMP TABLE pf_lab (id INTEGER PRIMARY KEY){suffix}"))
             lab = Lab.__table__
-            ids = [{"id": i} for i, fields in conn.execute(select(lab.c.id, lab.c.test_fields))
-                   if cohort.field in (json.loads(fields) if isinstance(fields, str) else (fields or ()))]
+            ids = [
+                {"id": i}
+                for i, fields in conn.execute(select(lab.c.id, lab.c.test_fields))
+                if cohort.field in (json.loads(fields) if isinstance(fields, str) else (fields or ()))
+            ]
             if ids:
                 conn.execute(text("INSERT INTO pf_lab (id) VALUES (:id)"), ids)
             conds.append("l.id IN (SELECT id FROM pf_lab)")
         where = " AND ".join(conds)
         if cohort.latest_only:
-            sql = ("INSERT INTO pf_sel (id) SELECT id FROM (SELECT a.id AS id, row_number() OVER "
-                   "(PARTITION BY a.lab_id ORDER BY a.assessed_on DESC, a.id DESC) AS rn "
-                   f"FROM assessment a JOIN lab l ON l.id = a.lab_id WHERE {where}) t WHERE rn = 1")
+            sql = (
+                "INSERT INTO pf_sel (id) SELECT id FROM (SELECT a.id AS id, row_number() OVER "
+                "(PARTITION BY a.lab_id ORDER BY a.assessed_on DESC, a.id DESC) AS rn "
+                f"FROM assessment a JOIN lab l ON l.id = a.lab_id WHERE {where}) t WHERE rn = 1"
+            )
         else:
             sql = f"INSERT INTO pf_sel (id) SELECT a.id FROM assessment a JOIN lab l ON l.id = a.lab_id WHERE {where}"
         conn.execute(text(sql).bindparams(*binds), params)
@@ -344,8 +352,12 @@ class PortfolioService:
 
     def _load_meta(self, conn) -> _Meta:
         snap = ChecklistSnapshot.__table__
-        used = [r[0] for r in conn.execute(text(
-            "SELECT DISTINCT ap.snapshot_id FROM assessment_pack ap JOIN pf_sel s ON s.id = ap.assessment_id"))]
+        used = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT DISTINCT ap.snapshot_id FROM assessment_pack ap JOIN pf_sel s ON s.id = ap.assessment_id")
+            )
+        ]
         meta = _Meta()
         rows = conn.execute(select(snap).where(snap.c.id.in_(sorted(used))).order_by(snap.c.id)) if used else ()
         for row in rows:
@@ -357,8 +369,14 @@ class PortfolioService:
                     continue
                 theme = it.actions[0].training_theme if it.actions else ""
                 key = clause_key(it.clause)
-                meta.items[it.id] = (key, it.text, theme, it.knockout, tuple(a.key for a in it.actions),
-                                     cnas and key in _CLAUSE_ORDER)
+                meta.items[it.id] = (
+                    key,
+                    it.text,
+                    theme,
+                    it.knockout,
+                    tuple(a.key for a in it.actions),
+                    cnas and key in _CLAUSE_ORDER,
+                )
         return meta
 
     @staticmethod
@@ -401,15 +419,19 @@ class PortfolioService:
         out: dict[int, tuple] = {}
         ids = list(ids)
         for i in range(0, len(ids), 500):
-            q = (select(a.c.id, lab.c.uid, lab.c.name, lab.c.industry, lab.c.size, a.c.assessed_on)
-                 .join(lab, lab.c.id == a.c.lab_id).where(a.c.id.in_(ids[i:i + 500])))
+            q = (
+                select(a.c.id, lab.c.uid, lab.c.name, lab.c.industry, lab.c.size, a.c.assessed_on)
+                .join(lab, lab.c.id == a.c.lab_id)
+                .where(a.c.id.in_(ids[i : i + 500]))
+            )
             for aid, *rest in conn.execute(q):
                 out[aid] = tuple(rest)
         return out
 
     # -- ranking ---------------------------------------------------------------------------------
-    def rank(self, cohort: Cohort | None = None, threshold: float = 0.0,
-             recommend_pct: float | None = None) -> PortfolioResult:
+    def rank(
+        self, cohort: Cohort | None = None, threshold: float = 0.0, recommend_pct: float | None = None
+    ) -> PortfolioResult:
         """Items and clauses ranked by the share of labs with a gap; training recommendations.
 
         ``threshold`` (percent) drops items and clauses below it; ``recommend_pct`` (default:
@@ -420,8 +442,9 @@ class PortfolioService:
         t0 = time.perf_counter()
         cohort = (cohort or Cohort()).validate()
         with self._prepared(cohort) as (conn, meta):
-            n_asm, n_labs = conn.execute(text(
-                "SELECT count(*), count(DISTINCT a.lab_id) FROM pf_sel s JOIN assessment a ON a.id = s.id")).one()
+            n_asm, n_labs = conn.execute(
+                text("SELECT count(*), count(DISTINCT a.lab_id) FROM pf_sel s JOIN assessment a ON a.id = s.id")
+            ).one()
             if self.parallel:
                 # the two aggregates are independent: the clause one runs on a second connection while
                 # this one counts items (the database does the work and releases the GIL meanwhile)
@@ -449,22 +472,30 @@ class PortfolioService:
             if m is None:
                 continue
             applicable = conform + partial + nonconform
-            items.append(ItemRank(item_id, m[0], m[1], m[2], m[3], partial + nonconform, nonconform, partial,
-                                  applicable, na))
+            items.append(
+                ItemRank(item_id, m[0], m[1], m[2], m[3], partial + nonconform, nonconform, partial, applicable, na)
+            )
             if m[5]:
                 clause_app[m[0]] = max(clause_app.get(m[0], 0), applicable)
                 clause_items[m[0]] = clause_items.get(m[0], 0) + 1
         items.sort(key=lambda r: (-r.labs_gap, -r.percent, r.item_id))
-        clauses = [ClauseRank(k, _CLAUSE_TITLES[k], int(clause_gap.get(k, 0)), clause_app[k], clause_items[k])
-                   for k in clause_app]
+        clauses = [
+            ClauseRank(k, _CLAUSE_TITLES[k], int(clause_gap.get(k, 0)), clause_app[k], clause_items[k])
+            for k in clause_app
+        ]
         clauses.sort(key=lambda r: (-r.labs_gap, -r.percent, _CLAUSE_ORDER[r.clause]))
         recommend = max(threshold, DEFAULT_RECOMMEND_PCT) if recommend_pct is None else recommend_pct
         training = self._recommend(items, meta, recommend)
         return PortfolioResult(
-            cohort=cohort, labs=int(n_labs or 0), assessments=int(n_asm or 0), threshold=threshold,
+            cohort=cohort,
+            labs=int(n_labs or 0),
+            assessments=int(n_asm or 0),
+            threshold=threshold,
             items=tuple(r for r in items if r.percent >= threshold and r.labs_applicable),
-            clauses=tuple(r for r in clauses if r.percent >= threshold), training=training,
-            packs=tuple(meta.packs), elapsed=time.perf_counter() - t0,
+            clauses=tuple(r for r in clauses if r.percent >= threshold),
+            training=training,
+            packs=tuple(meta.packs),
+            elapsed=time.perf_counter() - t0,
         )
 
     def _recommend(self, items: list[ItemRank], meta: _Meta, pct: float) -> tuple[TrainingRecommendation, ...]:
@@ -489,38 +520,74 @@ class PortfolioService:
                 clauses = tuple(mod.clauses)
             else:
                 theme = r.theme or "management_system"
-                mid, title, hours, clauses = f"theme:{theme}", THEME_TITLES.get(theme, Text(theme, theme)), 0.0, (r.clause,)
+                mid, title, hours, clauses = (
+                    f"theme:{theme}",
+                    THEME_TITLES.get(theme, Text(theme, theme)),
+                    0.0,
+                    (r.clause,),
+                )
             if mid in out:
                 continue
-            out[mid] = TrainingRecommendation(theme, THEME_TITLES.get(theme, Text(theme, theme)), mid, title, hours,
-                                              r.percent, r.labs_gap, r.item_id, r.text, clauses)
+            out[mid] = TrainingRecommendation(
+                theme,
+                THEME_TITLES.get(theme, Text(theme, theme)),
+                mid,
+                title,
+                hours,
+                r.percent,
+                r.labs_gap,
+                r.item_id,
+                r.text,
+                clauses,
+            )
         return tuple(out.values())
 
     # -- drill-down ------------------------------------------------------------------------------
-    def affected(self, cohort: Cohort | None = None, *, item_id: str | None = None, clause: str | None = None,
-                 show_labs: bool = False) -> list[AffectedLab]:
+    def affected(
+        self,
+        cohort: Cohort | None = None,
+        *,
+        item_id: str | None = None,
+        clause: str | None = None,
+        show_labs: bool = False,
+    ) -> list[AffectedLab]:
         """The labs behind an item's or a clause's percentage (pseudonyms unless ``show_labs``)."""
         if (item_id is None) == (clause is None):
             raise ValidationError("drill-down", "give an item or a clause")
         cohort = cohort or Cohort()
         with self._prepared(cohort.validate()) as (conn, _meta):
             if item_id is not None:
-                rows = conn.execute(text(
-                    "SELECT a.assessment_id, a.status, 1 FROM answer a CROSS JOIN pf_sel s "
-                    "WHERE a.item_id = :i AND a.status IN ('partial', 'nonconform') AND s.id = a.assessment_id"
-                ), {"i": item_id}).all()
+                rows = conn.execute(
+                    text(
+                        "SELECT a.assessment_id, a.status, 1 FROM answer a CROSS JOIN pf_sel s "
+                        "WHERE a.item_id = :i AND a.status IN ('partial', 'nonconform') AND s.id = a.assessment_id"
+                    ),
+                    {"i": item_id},
+                ).all()
             else:
-                rows = conn.execute(text(
-                    "SELECT a.assessment_id, max(a.status), count(*) FROM pf_item c CROSS JOIN answer a "
-                    "CROSS JOIN pf_sel s WHERE c.clause = :c AND a.item_id = c.item_id "
-                    "AND a.status IN ('partial', 'nonconform') AND s.id = a.assessment_id GROUP BY a.assessment_id"
-                ), {"c": clause}).all()
+                rows = conn.execute(
+                    text(
+                        "SELECT a.assessment_id, max(a.status), count(*) FROM pf_item c CROSS JOIN answer a "
+                        "CROSS JOIN pf_sel s WHERE c.clause = :c AND a.item_id = c.item_id "
+                        "AND a.status IN ('partial', 'nonconform') AND s.id = a.assessment_id GROUP BY a.assessment_id"
+                    ),
+                    {"c": clause},
+                ).all()
             chosen = self._labels(conn, [r[0] for r in rows])
         out = []
         for aid, status, n in rows:
             uid, name, industry, size, on = chosen[aid]
-            out.append(AffectedLab(name if show_labs else pseudonym(uid), aid, on, industry, size,
-                                   "nonconform" if status == "nonconform" else status, int(n)))
+            out.append(
+                AffectedLab(
+                    name if show_labs else pseudonym(uid),
+                    aid,
+                    on,
+                    industry,
+                    size,
+                    "nonconform" if status == "nonconform" else status,
+                    int(n),
+                )
+            )
         out.sort(key=lambda x: (x.status != "nonconform", -x.gaps, x.label))
         return out
 
@@ -528,22 +595,28 @@ class PortfolioService:
         """Labs × clauses gap shares for the ``max_labs`` labs with the most gaps."""
         cohort = cohort or Cohort()
         with self._prepared(cohort.validate()) as (conn, _meta):
-            worst = conn.execute(text(
-                "SELECT a.assessment_id, count(*) AS n FROM answer a CROSS JOIN pf_sel s "
-                "WHERE a.status IN ('partial', 'nonconform') AND s.id = a.assessment_id "
-                "GROUP BY a.assessment_id ORDER BY n DESC, a.assessment_id LIMIT :k"
-            ), {"k": int(max_labs)}).all()
+            worst = conn.execute(
+                text(
+                    "SELECT a.assessment_id, count(*) AS n FROM answer a CROSS JOIN pf_sel s "
+                    "WHERE a.status IN ('partial', 'nonconform') AND s.id = a.assessment_id "
+                    "GROUP BY a.assessment_id ORDER BY n DESC, a.assessment_id LIMIT :k"
+                ),
+                {"k": int(max_labs)},
+            ).all()
             ids = [r[0] for r in worst]
             cells: dict[tuple[int, str], list[int]] = {}
             if ids:
                 binds = ", ".join(f":a{i}" for i in range(len(ids)))
-                for aid, cl, gaps, app in conn.execute(text(
-                    "SELECT a.assessment_id, c.clause, "
-                    "sum(CASE WHEN a.status IN ('partial', 'nonconform') THEN 1 ELSE 0 END), "
-                    "sum(CASE WHEN a.status IN ('conform', 'partial', 'nonconform') THEN 1 ELSE 0 END) "
-                    f"FROM answer a JOIN pf_item c ON c.item_id = a.item_id WHERE a.assessment_id IN ({binds}) "
-                    "GROUP BY a.assessment_id, c.clause"
-                ), {f"a{i}": v for i, v in enumerate(ids)}):
+                for aid, cl, gaps, app in conn.execute(
+                    text(
+                        "SELECT a.assessment_id, c.clause, "
+                        "sum(CASE WHEN a.status IN ('partial', 'nonconform') THEN 1 ELSE 0 END), "
+                        "sum(CASE WHEN a.status IN ('conform', 'partial', 'nonconform') THEN 1 ELSE 0 END) "
+                        f"FROM answer a JOIN pf_item c ON c.item_id = a.item_id WHERE a.assessment_id IN ({binds}) "
+                        "GROUP BY a.assessment_id, c.clause"
+                    ),
+                    {f"a{i}": v for i, v in enumerate(ids)},
+                ):
                     cells[(aid, cl)] = [int(gaps or 0), int(app or 0)]
             chosen = self._labels(conn, ids)
         clauses = tuple(k for k, _, _ in CNAS_CLAUSES if any((a, k) in cells for a in ids))
@@ -551,10 +624,12 @@ class PortfolioService:
         for aid in ids:
             uid, name, *_ = chosen[aid]
             labels.append(name if show_labs else pseudonym(uid))
-            values.append(tuple(
-                (cells[(aid, k)][0] / cells[(aid, k)][1]) if cells.get((aid, k)) and cells[(aid, k)][1] else None
-                for k in clauses
-            ))
+            values.append(
+                tuple(
+                    (cells[(aid, k)][0] / cells[(aid, k)][1]) if cells.get((aid, k)) and cells[(aid, k)][1] else None
+                    for k in clauses
+                )
+            )
         return HeatMap(tuple(labels), clauses, tuple(values))
 
 

@@ -20,14 +20,36 @@ D0 = dt.date(2026, 3, 1)
 def _first(svc):
     lab = svc.labs.add(LabProfile(name="复查实验室", test_fields=("appliance_safety",)))
     a = svc.assessments.create(lab.id, ["mini-cl01"], assessor="张", assessed_on=D0)
-    for item, status in (("T-6.4-01", "nonconform"), ("T-6.4-02", "partial"), ("T-7.2-01", "partial"),
-                         ("T-4.1-01", "conform"), ("T-8.8-01", "partial")):
+    for item, status in (
+        ("T-6.4-01", "nonconform"),
+        ("T-6.4-02", "partial"),
+        ("T-7.2-01", "partial"),
+        ("T-4.1-01", "conform"),
+        ("T-8.8-01", "partial"),
+    ):
         svc.assessments.answer(a.id, item, status, note=f"before {item}", by="张")
     with svc.db.transaction() as s:
-        s.add(PlanAction(assessment_id=a.id, key="ic", text_zh="建立期间核查程序", text_en="Set up intermediate checks",
-                         item_ids=["T-6.4-01"], due_date=D0 + dt.timedelta(days=30), owner_name="黄伟"))
-        s.add(PlanAction(assessment_id=a.id, key="mv", text_zh="方法验证", text_en="Method verification",
-                         item_ids=["T-7.2-01"], due_date=D0 + dt.timedelta(days=400)))
+        s.add(
+            PlanAction(
+                assessment_id=a.id,
+                key="ic",
+                text_zh="建立期间核查程序",
+                text_en="Set up intermediate checks",
+                item_ids=["T-6.4-01"],
+                due_date=D0 + dt.timedelta(days=30),
+                owner_name="黄伟",
+            )
+        )
+        s.add(
+            PlanAction(
+                assessment_id=a.id,
+                key="mv",
+                text_zh="方法验证",
+                text_en="Method verification",
+                item_ids=["T-7.2-01"],
+                due_date=D0 + dt.timedelta(days=400),
+            )
+        )
     return lab, a
 
 
@@ -83,9 +105,13 @@ def test_close_action_needs_evidence_effectiveness_and_verifier(any_services):
         action_id = s.scalar(select(PlanAction.id).where(PlanAction.key == "ic"))
     with pytest.raises(ValidationError, match="effectiveness"):
         any_services.followups.close_action(action_id, closure_note="程序已发布", effectiveness=" ", verified_by="李工")
-    any_services.followups.close_action(action_id, closure_note="QP-6.4-02 期间核查程序已发布，3 台设备已核查",
-                                        effectiveness="抽查 2 份核查记录，结果可追溯", verified_by="李工",
-                                        verified_on=D0 + dt.timedelta(days=60))
+    any_services.followups.close_action(
+        action_id,
+        closure_note="QP-6.4-02 期间核查程序已发布，3 台设备已核查",
+        effectiveness="抽查 2 份核查记录，结果可追溯",
+        verified_by="李工",
+        verified_on=D0 + dt.timedelta(days=60),
+    )
     with any_services.db.transaction() as s:
         row = s.get(PlanAction, action_id)
         assert (row.status, row.verified_by, row.verified_on) == ("verified", "李工", D0 + dt.timedelta(days=60))

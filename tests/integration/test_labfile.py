@@ -28,8 +28,14 @@ def other(home, mini_catalog):
 
 def _setup(svc, name="明辉照明检测中心 R&D"):
     lab = svc.labs.add(
-        LabProfile(name=name, industry="lighting", size="small", staff_count=18, test_fields=("luminaire_safety",),
-                   staff={"quality_manager": "王敏"}),
+        LabProfile(
+            name=name,
+            industry="lighting",
+            size="small",
+            staff_count=18,
+            test_fields=("luminaire_safety",),
+            staff={"quality_manager": "王敏"},
+        ),
         notes="联系人 王敏 138xxxx",
     )
     a = svc.assessments.create(lab.id, ["mini-cl01"], assessor="张顾问", title="首次诊断")
@@ -40,8 +46,18 @@ def _setup(svc, name="明辉照明检测中心 R&D"):
     svc.assessments.answer(a.id, "T-4.1-02", "na", na_reason="不开展此活动", by="zhang")
     svc.evidence.add_bytes(a.id, "T-6.4-01", "期间核查计划.pdf", b"%PDF-1.4 plan " * 100, by="zhang")
     with svc.db.transaction() as s:
-        s.add(PlanAction(assessment_id=a.id, key="act-6.4-1", text_zh="建立期间核查程序", text_en="Set up intermediate checks",
-                         item_ids=["T-6.4-01"], clauses=["6.4"], owner_name="黄伟", training_theme="quality_control"))
+        s.add(
+            PlanAction(
+                assessment_id=a.id,
+                key="act-6.4-1",
+                text_zh="建立期间核查程序",
+                text_en="Set up intermediate checks",
+                item_ids=["T-6.4-01"],
+                clauses=["6.4"],
+                owner_name="黄伟",
+                training_theme="quality_control",
+            )
+        )
     return lab, a
 
 
@@ -62,7 +78,12 @@ def test_export_import_round_trip_into_another_database(any_services, other, tmp
     assert manifest["schema_version"] == "0002" or manifest["schema_version"].isdigit()
     assert set(manifest["parts"]) | {"manifest.json"} == names
     imported = other.labfiles.import_file(out)
-    assert imported.created and imported.answers_added == 4 and imported.evidence_added == 1 and imported.actions_added == 1
+    assert (
+        imported.created
+        and imported.answers_added == 4
+        and imported.evidence_added == 1
+        and imported.actions_added == 1
+    )
     answers = other.assessments.answers(imported.assessment_id)
     assert answers["T-6.4-01"].status is Status.PARTIAL and answers["T-6.4-01"].note == "有计划无记录"
     assert answers["T-4.1-02"].na_reason == "不开展此活动"
@@ -191,7 +212,18 @@ def test_anonymised_export_strips_identity_and_free_text(any_services, other, tm
     assert res.anonymised and res.evidence_files == 0
     with zipfile.ZipFile(out) as zf:
         blob = b"".join(zf.read(n) for n in zf.namelist() if not n.startswith("checklists/"))
-    for secret in ("明辉", "王敏", "张顾问", "zhang", "无期间核查记录", "不开展此活动", "黄伟", "首次诊断", lab.uid, a.uid):
+    for secret in (
+        "明辉",
+        "王敏",
+        "张顾问",
+        "zhang",
+        "无期间核查记录",
+        "不开展此活动",
+        "黄伟",
+        "首次诊断",
+        lab.uid,
+        a.uid,
+    ):
         assert secret.encode() not in blob, secret
     imp = other.labfiles.import_file(out)
     prof = other.labs.get(imp.lab_id).profile

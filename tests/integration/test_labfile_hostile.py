@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 from app.assessment.model import LabProfile
 from app.services import labfile
 from app.services.labfile import LabFileError
-from app.storage.orm import Answer, AnswerHistory, Assessment, ChecklistSnapshot, Evidence, EvidenceBlob, Lab, PlanAction
+from app.storage.orm import (
+    Answer,
+    AnswerHistory,
+    Assessment,
+    ChecklistSnapshot,
+    Evidence,
+    EvidenceBlob,
+    Lab,
+    PlanAction,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -49,8 +58,11 @@ def _write(path, entries: dict, *, infos: dict | None = None, manifest_fix=True)
     entries = dict(entries)
     if manifest_fix and "manifest.json" in entries:
         m = json.loads(entries["manifest.json"])
-        m["parts"] = {n: {"sha256": hashlib.sha256(b).hexdigest(), "size": len(b)} for n, b in entries.items()
-                      if n != "manifest.json"}
+        m["parts"] = {
+            n: {"sha256": hashlib.sha256(b).hexdigest(), "size": len(b)}
+            for n, b in entries.items()
+            if n != "manifest.json"
+        }
         entries["manifest.json"] = json.dumps(m).encode()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns about duplicate names, which is the point
@@ -75,8 +87,10 @@ def test_valid_file_imports(any_services, valid):
     assert any_services.labfiles.import_file(path).created
 
 
-@pytest.mark.parametrize("name", ["../evil.json", "evidence/../../evil", "/etc/passwd", "C:/Windows/evil", "C:evil",
-                                  "evidence\\..\\evil", "a//b"])
+@pytest.mark.parametrize(
+    "name",
+    ["../evil.json", "evidence/../../evil", "/etc/passwd", "C:/Windows/evil", "C:evil", "evidence\\..\\evil", "a//b"],
+)
 def test_paths_escaping_the_target_are_refused(any_services, valid, tmp_path, name):
     """'..', absolute paths, drive letters and backslashes in entry names are refused."""
     path, entries = valid
@@ -178,8 +192,9 @@ def test_unlisted_entry(any_services, valid, tmp_path):
     _, entries = valid
     extra = "evidence/" + "c" * 64
     m = json.loads(entries["manifest.json"])
-    bad = _write(tmp_path / "extra.labx", {**entries, extra: b"x", "manifest.json": json.dumps(m).encode()},
-                 manifest_fix=False)
+    bad = _write(
+        tmp_path / "extra.labx", {**entries, extra: b"x", "manifest.json": json.dumps(m).encode()}, manifest_fix=False
+    )
     _refused(any_services, bad, "not listed")
 
 
@@ -190,7 +205,9 @@ def test_unexpected_entry_name(any_services, valid, tmp_path):
     _refused(any_services, bad, "unexpected entry")
 
 
-@pytest.mark.parametrize("schema,match", [("9999", "newer LabAssess"), ("abc", "unknown schema"), (None, "unknown schema")])
+@pytest.mark.parametrize(
+    "schema,match", [("9999", "newer LabAssess"), ("abc", "unknown schema"), (None, "unknown schema")]
+)
 def test_unknown_or_newer_schema(any_services, valid, tmp_path, schema, match):
     """A file from a newer (or unknown) schema version is refused, naming the version."""
     _, entries = valid
@@ -209,13 +226,16 @@ def test_wrong_format_tag(any_services, valid, tmp_path):
     _refused(any_services, bad, "unknown lab-file format")
 
 
-@pytest.mark.parametrize("part,mutate,match", [
-    ("answers.json", lambda d: d + [{"item_id": "NO-SUCH", "status": "conform"}], "unknown item"),
-    ("answers.json", lambda d: [{**d[0], "status": "great"}], "unknown status"),
-    ("lab.json", lambda d: {**d, "uid": "../../etc"}, "lab uid"),
-    ("lab.json", lambda d: {**d, "industry": "nuclear"}, "industry"),
-    ("assessment.json", lambda d: {**d, "packs": []}, "names no checklist"),
-])
+@pytest.mark.parametrize(
+    "part,mutate,match",
+    [
+        ("answers.json", lambda d: d + [{"item_id": "NO-SUCH", "status": "conform"}], "unknown item"),
+        ("answers.json", lambda d: [{**d[0], "status": "great"}], "unknown status"),
+        ("lab.json", lambda d: {**d, "uid": "../../etc"}, "lab uid"),
+        ("lab.json", lambda d: {**d, "industry": "nuclear"}, "industry"),
+        ("assessment.json", lambda d: {**d, "packs": []}, "names no checklist"),
+    ],
+)
 def test_malformed_parts_with_valid_hashes(any_services, valid, tmp_path, part, mutate, match):
     """Well-hashed but malformed content (unknown items, statuses, uids, values) is refused."""
     _, entries = valid

@@ -33,15 +33,32 @@ def _lab(svc, name, industry, fields, gaps: dict[str, str], on=D, conform=("T-4.
 def portfolio(any_services):
     """Five labs: 4 of 5 lack intermediate checks (T-6.4-01); lab A has an older, worse assessment too."""
     s = any_services
-    lab_a, old = _lab(s, "甲 Appliance A", "appliance", ("appliance_safety",),
-                      {"T-6.4-01": "nonconform", "T-7.2-01": "nonconform", "T-4.1-01": "nonconform"},
-                      on=D - dt.timedelta(days=200))
+    lab_a, old = _lab(
+        s,
+        "甲 Appliance A",
+        "appliance",
+        ("appliance_safety",),
+        {"T-6.4-01": "nonconform", "T-7.2-01": "nonconform", "T-4.1-01": "nonconform"},
+        on=D - dt.timedelta(days=200),
+    )
     f = s.followups.start_followup(old.id, date=D)
     s.assessments.answer(f.id, "T-4.1-01", "conform")  # fixed since; 6.4-01 and 7.2-01 still open
-    _lab(s, "乙 Lighting B", "lighting", ("luminaire_safety", "photometry"), {"T-6.4-01": "partial", "T-7.2-01": "partial"})
+    _lab(
+        s,
+        "乙 Lighting B",
+        "lighting",
+        ("luminaire_safety", "photometry"),
+        {"T-6.4-01": "partial", "T-7.2-01": "partial"},
+    )
     _lab(s, "丙 Lighting C", "lighting", ("luminaire_safety",), {"T-6.4-01": "nonconform"})
-    _lab(s, "丁 Appliance D", "appliance", ("appliance_safety", "emc"), {"T-6.4-01": "partial"},
-         on=D + dt.timedelta(days=30))
+    _lab(
+        s,
+        "丁 Appliance D",
+        "appliance",
+        ("appliance_safety", "emc"),
+        {"T-6.4-01": "partial"},
+        on=D + dt.timedelta(days=30),
+    )
     _lab(s, "戊 Other E", "other", ("chemical",), {"T-8.8-01": "partial", "T-6.4-01": "conform"})
     return s
 
@@ -170,11 +187,11 @@ def test_reports_pdf_and_xlsx_in_both_languages(portfolio, tmp_path):
 
 
 def test_portfolio_over_a_folder_of_labx_files(portfolio, tmp_path):
-    """A folder of lab files (anonymised or not) is ranked like the database; bad files are skipped."""
+    """A folder of anonymised lab files is ranked like the database (a lab's files stay one lab); bad files are skipped."""
     out = tmp_path / "labs"
     out.mkdir()
     for i, a in enumerate(portfolio.assessments.list(with_scores=False)):
-        portfolio.labfiles.export(a.id, out / f"lab{i}.labx", anonymise=bool(i % 2))
+        portfolio.labfiles.export(a.id, out / f"lab{i}.labx", anonymise=True)
     (out / "broken.labx").write_bytes(b"not a zip")
     pf = PortfolioService.from_labx_dir(out)
     try:

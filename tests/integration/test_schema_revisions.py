@@ -1,0 +1,14 @@
+"""The fast revision list used at start-up agrees with Alembic's own migration graph."""
+
+from __future__ import annotations
+
+from alembic.script import ScriptDirectory
+
+from app.storage.database import _alembic_config, head_revision, known_revisions
+
+
+def test_known_revisions_match_alembic():
+    """Parsing the migration files gives the same ordered chain as Alembic's walk."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    assert known_revisions() == [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert head_revision() == script.get_current_head()
