@@ -41,6 +41,7 @@ def _bare_same_work(path: Path, item_clause: list[tuple[str, str]]) -> float:
 
     con = sqlite3.connect(path)
     try:
+
         def work():
             con.execute("DROP TABLE IF EXISTS pf_sel")
             con.execute("DROP TABLE IF EXISTS pf_item")
@@ -59,7 +60,9 @@ def _bare_same_work(path: Path, item_clause: list[tuple[str, str]]) -> float:
 def _bare_whole_table(path: Path) -> float:
     con = sqlite3.connect(path)
     try:
-        return _best(lambda: con.execute("SELECT item_id, status, count(*) FROM answer GROUP BY item_id, status").fetchall())
+        return _best(
+            lambda: con.execute("SELECT item_id, status, count(*) FROM answer GROUP BY item_id, status").fetchall()
+        )
     finally:
         con.close()
 
@@ -101,12 +104,30 @@ def _ranking(tmp: Path) -> list[dict]:
     db_small.dispose()
     label = f"{counts['assessments']:,} assessments × {counts['items']} items ({counts['answers']:,} answers)"
     return [
-        row(f"portfolio ranking, {label}, SQLite", ranking, "s", target=0.5, floor=floor,
-            floor_label="same two aggregates in bare sqlite3 (same selection)"),
-        row("portfolio ranking vs whole-table GROUP BY item,status (context)", ranking, "s", target=None, floor=whole,
-            floor_label="bare GROUP BY over every answer, no selection"),
-        row("portfolio ranking: peak Python memory", peak / 1e6, "MB", target=50.0, floor=peak_small / 1e6,
-            floor_label=f"same ranking over {max(1, N_ASSESSMENTS // 10):,} assessments"),
+        row(
+            f"portfolio ranking, {label}, SQLite",
+            ranking,
+            "s",
+            target=0.5,
+            floor=floor,
+            floor_label="same two aggregates in bare sqlite3 (same selection)",
+        ),
+        row(
+            "portfolio ranking vs whole-table GROUP BY item,status (context)",
+            ranking,
+            "s",
+            target=None,
+            floor=whole,
+            floor_label="bare GROUP BY over every answer, no selection",
+        ),
+        row(
+            "portfolio ranking: peak Python memory",
+            peak / 1e6,
+            "MB",
+            target=50.0,
+            floor=peak_small / 1e6,
+            floor_label=f"same ranking over {max(1, N_ASSESSMENTS // 10):,} assessments",
+        ),
         row("synthetic portfolio generation (Core executemany)", gen_s, "s", target=None),
     ]
 
@@ -124,7 +145,9 @@ def _labx(tmp: Path) -> list[dict]:
     user.mkdir(exist_ok=True)
     import yaml
 
-    (user / "bench.yaml").write_text(yaml.safe_dump(bench_checklist_data(N_ITEMS), allow_unicode=True), encoding="utf-8")
+    (user / "bench.yaml").write_text(
+        yaml.safe_dump(bench_checklist_data(N_ITEMS), allow_unicode=True), encoding="utf-8"
+    )
     catalog = Catalog(user)
     src = open_services(f"sqlite:///{tmp / 'src.sqlite'}", catalog=catalog)
     from app.assessment.model import LabProfile
@@ -151,8 +174,16 @@ def _labx(tmp: Path) -> list[dict]:
 
     floor = _best(bare, 3)
     mb = out.stat().st_size / 1e6
-    return [row(f"import .labx with 100 evidence files ({mb:.0f} MB), {len(calls)} progress calls", took, "s",
-                target=3.0, floor=floor, floor_label="unzip + SHA-256 of every entry")]
+    return [
+        row(
+            f"import .labx with 100 evidence files ({mb:.0f} MB), {len(calls)} progress calls",
+            took,
+            "s",
+            target=3.0,
+            floor=floor,
+            floor_label="unzip + SHA-256 of every entry",
+        )
+    ]
 
 
 def run() -> list[dict]:

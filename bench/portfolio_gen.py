@@ -206,7 +206,10 @@ def generate(
             industry = rng.choices(("appliance", "lighting", "other"), (0.5, 0.35, 0.15))[0]
             fields = rng.sample(fields_by_industry[industry], k=rng.randint(1, 2))
             lab_id = base_lab + i + 1
-            maturity[lab_id] = rng.uniform(0.35, 1.6)  # <1: better than average, >1: far behind
+            # a quarter nearly ready, most typical, some far behind (>1: worse than the average lab)
+            maturity[lab_id] = rng.choices(
+                (rng.uniform(0.05, 0.3), rng.uniform(0.5, 1.2), rng.uniform(1.2, 1.7)), (0.25, 0.55, 0.2)
+            )[0]
             labs.append(
                 {
                     "id": lab_id,
@@ -227,7 +230,7 @@ def generate(
                     "updated_at": dt.datetime(2026, 1, 1),
                 }
             )
-        conn.execute(insert(Lab), labs)
+        conn.execute(insert(Lab.__table__), labs)
         assessments, packs = [], []
         lab_of: list[int] = []
         previous: dict[int, int] = {}
@@ -258,8 +261,8 @@ def generate(
                 }
             )
             packs.append({"assessment_id": asm_id, "snapshot_id": snap_id, "position": 0})
-        conn.execute(insert(Assessment), assessments)
-        conn.execute(insert(AssessmentPack), packs)
+        conn.execute(insert(Assessment.__table__), assessments)
+        conn.execute(insert(AssessmentPack.__table__), packs)
         stamp = dt.datetime(2026, 11, 1)
         rows: list[dict] = []
         rates = {cl: CLAUSE_GAP_RATE.get(cl, DEFAULT_GAP_RATE) for _, cl, _ in items}
@@ -295,11 +298,11 @@ def generate(
                     }
                 )
             if len(rows) >= batch:
-                conn.execute(insert(Answer), rows)
+                conn.execute(insert(Answer.__table__), rows)
                 n_rows += len(rows)
                 rows = []
         if rows:
-            conn.execute(insert(Answer), rows)
+            conn.execute(insert(Answer.__table__), rows)
             n_rows += len(rows)
     if db.is_sqlite:
         with db.engine.begin() as conn:

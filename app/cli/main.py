@@ -20,7 +20,13 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 #: Modules that contribute sub-commands: each has ``register(sub) -> dict[command, handler]`` and
 #: keeps its own heavy imports inside the handlers.
-COMMAND_MODULES: tuple[str, ...] = ("app.cli.cmd_maintenance", "app.cli.cmd_report", "app.cli.cmd_labfile", "app.cli.cmd_portfolio", "app.cli.cmd_followup")  # e.g. "app.cli.cmd_report"; added as each lands
+COMMAND_MODULES: tuple[str, ...] = (
+    "app.cli.cmd_maintenance",
+    "app.cli.cmd_report",
+    "app.cli.cmd_labfile",
+    "app.cli.cmd_portfolio",
+    "app.cli.cmd_followup",
+)  # e.g. "app.cli.cmd_report"; added as each lands
 
 
 class UsageError(Exception):

@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 MARGIN = 15 * mm
 BODY_W = A4[0] - 2 * MARGIN
@@ -40,6 +40,10 @@ L = {
     "pending": ("待复核（沿用上次结论，尚未重新核实）", "To re-verify (carried over, not re-checked yet)"),
     "overdue": ("逾期未完成的整改措施", "Overdue improvement actions"),
     "none": ("无", "None"),
+    "legend": (
+        "灰色：上次评估；青绿色：本次评估；右侧数字为变化（百分点）。",
+        "Grey: before; teal: after; the number on the right is the change in percentage points.",
+    ),
     "col_item": ("条目", "Item"),
     "col_clause": ("条款", "Clause"),
     "col_text": ("内容", "Text"),
@@ -158,8 +162,9 @@ def write_followup_pdf(comparison, out: Path, lang: str = "zh") -> Path:
             )
         )
     )
-    story.append(p(_l("clauses", lang), h2))
-    story.append(clause_pairs(c.clauses, font))
+    story.append(
+        KeepTogether([p(_l("clauses", lang), h2), p(_l("legend", lang), small), clause_pairs(c.clauses, font)])
+    )
     story.append(Spacer(1, 2 * mm))
     story.append(
         table(

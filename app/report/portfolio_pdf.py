@@ -17,7 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 MARGIN = 15 * mm
 BODY_W = A4[0] - 2 * MARGIN
@@ -216,8 +216,7 @@ def write_portfolio_pdf(
                 )
         else:
             story.append(p(_t("no_training", lang)))
-        story.append(p(_t("clauses", lang), h2))
-        story.append(clause_bars(result.clauses, lang, font))
+        story.append(KeepTogether([p(_t("clauses", lang), h2), clause_bars(result.clauses, lang, font)]))
         story.append(p(_t("items", lang), h2))
         story.append(
             table(
@@ -246,9 +245,9 @@ def write_portfolio_pdf(
             )
         )
         if heat.labs:
-            story.append(p(_t("heat", lang), h2))
-            story.append(p(_t("heat_note", lang), small))
-            story.append(heatmap_drawing(heat, font))
+            story.append(
+                KeepTogether([p(_t("heat", lang), h2), p(_t("heat_note", lang), small), heatmap_drawing(heat, font)])
+            )
         if drill:
             story.append(p(_t("drill", lang), h2))
             for item_id, labs in drill.items():

@@ -250,6 +250,11 @@ class PortfolioService:
                 progress((i + 1) / max(1, len(files)), path.name)
         return svc
 
+    @staticmethod
+    def make_cohort(**filters) -> Cohort:
+        """A ``Cohort`` (for callers such as the UI that do not import this module)."""
+        return Cohort(**filters)
+
     def close(self) -> None:
         """Remove the scratch database of ``from_labx_dir`` (no-op otherwise)."""
         if self._read_engine is not None:

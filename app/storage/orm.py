@@ -127,6 +127,8 @@ class Answer(Base):
     __table_args__ = (
         UniqueConstraint("assessment_id", "item_id"),
         Index("ix_answer_item_status", "item_id", "status"),
+        # covering index for the cross-lab ranking (migration 0002)
+        Index("ix_answer_item_status_assessment", "item_id", "status", "assessment_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
