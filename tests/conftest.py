@@ -72,9 +72,30 @@ def pg_url():
         c.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
     yield url
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _drop_database(admin, name)
     admin.dispose()
+
+
+def _drop_database(admin, name: str) -> None:
+    """Drop a test database, retrying while a background worker (e.g. autovacuum) still holds it.
+
+    A leftover throw-away database is harmless, so after the retries we warn instead of failing.
+    """
+    import time
+    import warnings
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(10):
+        try:
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError as exc:
+            last = exc
+            time.sleep(0.2 * (attempt + 1))
+    warnings.warn(f"could not drop test database {name}: {last.orig}", stacklevel=2)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
