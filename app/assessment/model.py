@@ -6,6 +6,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from app.checklists.schema import APPLICABILITY_TAGS
+
 
 class Status(enum.StrEnum):
     """An item's answer.  Values are stored in the database; never rename them."""
@@ -82,15 +84,8 @@ def parse_status(text: str) -> Status:
 
 INDUSTRIES = ("appliance", "lighting", "other")
 SIZES = ("micro", "small", "medium")  # <10, 10–49, 50+ staff
-ACTIVITIES = (
-    "testing",
-    "calibration",
-    "sampling",
-    "non_standard_methods",
-    "multi_site",
-    "off_site",
-    "external_reports",
-)
+#: What a lab does; the same vocabulary as the items' applicability tags.
+ACTIVITIES = APPLICABILITY_TAGS
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-MARGIN = 15 * mm
+from app.report.simple_doc import MARGIN, write_story
+
 BODY_W = A4[0] - 2 * MARGIN
 NAVY = colors.HexColor("#1F3A5F")
 ZEBRA = colors.HexColor("#F4F7FA")
@@ -276,31 +277,6 @@ def write_portfolio_pdf(
                 )
                 story.append(Spacer(1, 2 * mm))
 
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(font, 7)
-        canvas.drawString(MARGIN, 8 * mm, f"LabAssess — {_t('title', lang)}")
-        canvas.drawRightString(A4[0] - MARGIN, 8 * mm, f"{doc.page}")
-        canvas.restoreState()
-
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    doc = SimpleDocTemplate(
-        str(tmp),
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=_t("title", lang),
-        author="LabAssess",
-        lang="zh-CN" if lang == "zh" else "en",
+    return write_story(
+        story, out, title=_t("title", lang), footer=f"LabAssess — {_t('title', lang)}", font=font, lang=lang
     )
-    try:
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return out

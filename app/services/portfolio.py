@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import Date, bindparam, select, text
 
 from app.assessment.model import INDUSTRIES, SIZES
+from app.assessment.plan import THEME_TITLES
 from app.checklists.schema import CNAS_CLAUSES, Checklist, Text, clause_key
 from app.services.assessments import snapshot_checklist
 from app.services.errors import ValidationError
@@ -43,13 +44,6 @@ GAP = ("partial", "nonconform")
 APPLICABLE = ("conform", "partial", "nonconform")
 _CLAUSE_TITLES = {k: Text(zh, en) for k, zh, en in CNAS_CLAUSES}
 _CLAUSE_ORDER = {k: i for i, (k, _, _) in enumerate(CNAS_CLAUSES)}
-THEME_TITLES = {
-    "management_system": Text("实验室管理体系", "Laboratory management system"),
-    "standards": Text("标准解读", "Standards interpretation"),
-    "safety": Text("安全管理", "Safety management"),
-    "quality_control": Text("质量控制", "Quality control"),
-    "operation": Text("实验操作", "Experimental operation"),
-}
 DEFAULT_RECOMMEND_PCT = 30.0
 
 #: Per item and status, the number of selected assessments (an index-only scan in item order).
