@@ -355,3 +355,12 @@ class FollowupService:
             ),
             pending=sum(1 for o in outcomes if o.pending),
         )
+
+    def write_report(self, a_id: int, b_id: int, out, lang: str = "zh", as_of: dt.date | None = None):
+        """Compare two assessments (as ``compare``) and write the follow-up PDF report to ``out``
+        (``app.report.followup_pdf``, zh or en); returns the written path.  Used by the desktop app."""
+        from pathlib import Path
+
+        from app.report.followup_pdf import write_followup_pdf
+
+        return write_followup_pdf(self.compare(a_id, b_id, as_of), Path(out), lang)

@@ -2,8 +2,9 @@
 
 Each ``ActionSpec`` names its text (an i18n key), shortcut(s), the handler method on the main
 window, an enable rule (a key of ``RULES``), the menu it goes in and whether it is on the toolbar.
-Actions with ``scope="interview"`` (single keys such as 1–5 and N) only fire while the focus is in
-the interview, so typing a note never answers an item.
+Actions with ``scope="interview"`` (single keys such as 1–5, N and C) only fire while the focus is
+in the interview, so typing a note never answers an item; ``scope="plan"`` ones (Delete) only while
+the focus is in the plan tab.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class ActionSpec:
     enable: str = "always"
     menu: str = ""
     toolbar: bool = False
-    scope: str = "window"  # "window" | "interview"
+    scope: str = "window"  # "window" | "interview" | "plan"
     checkable: bool = False
     group: str = ""  # exclusive group name (language)
 
@@ -43,6 +44,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_db", "act.open_db", (SK.Open,), "on_open_db", "always", "menu.file"),
     ActionSpec("demo", "act.demo", (), "on_demo", "always", "menu.file"),
     ActionSpec("export", "act.export", ("Ctrl+E",), "on_export", "assessment", "menu.file", True),
+    ActionSpec(
+        "export_labfile", "act.export_labfile", ("Ctrl+Shift+E",), "on_export_labfile", "assessment", "menu.file"
+    ),
+    ActionSpec("import_labfile", "act.import_labfile", ("Ctrl+Shift+I",), "on_import_labfile", "always", "menu.file"),
     ActionSpec("quit", "act.quit", (SK.Quit,), "close", "always", "menu.file"),
     # Edit
     ActionSpec("undo", "act.undo", (SK.Undo,), "on_undo", "can_undo", "menu.edit", True),
@@ -60,6 +65,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("flag", "act.flag", ("M",), "on_flag", "item", "menu.answer", scope="interview"),
     ActionSpec("note", "act.note", ("E",), "on_note", "item", "menu.answer", scope="interview"),
+    ActionSpec("confirm", "act.confirm", ("C",), "on_confirm", "reverify_item", "menu.answer", scope="interview"),
     ActionSpec("attach", "act.attach", ("Ctrl+Shift+A",), "on_attach", "item", "menu.answer"),
     # Go
     ActionSpec(
@@ -82,6 +88,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         True,
         scope="interview",
     ),
+    ActionSpec(
+        "next_reverify", "act.next_reverify", ("R",), "on_next_reverify", "followup", "menu.go", scope="interview"
+    ),
     ActionSpec("next_item", "act.next_item", ("J",), "on_next_item", "assessment", "menu.go", scope="interview"),
     ActionSpec("prev_item", "act.prev_item", ("K",), "on_prev_item", "assessment", "menu.go", scope="interview"),
     # View
@@ -90,6 +99,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("tab_plan", "act.tab_plan", ("Ctrl+3",), "on_tab_plan", "plan", "menu.view"),
     ActionSpec("tab_portfolio", "act.tab_portfolio", ("Ctrl+4",), "on_tab_portfolio", "portfolio", "menu.view"),
     ActionSpec("toggle_navigator", "act.toggle_navigator", ("F9",), "on_toggle_navigator", "always", "menu.view"),
+    # Plan
+    ActionSpec("plan_add", "act.plan_add", ("Ctrl+Shift+P",), "on_plan_add", "plan", "menu.plan"),
+    ActionSpec("plan_delete", "act.plan_delete", (SK.Delete,), "on_plan_delete", "plan_row", "menu.plan", scope="plan"),
+    ActionSpec("plan_restore", "act.plan_restore", (), "on_plan_restore", "plan", "menu.plan"),
+    # Follow-up re-check
+    ActionSpec("followup", "act.followup", ("Ctrl+Shift+F",), "on_followup", "assessment", "menu.followup"),
+    ActionSpec("compare", "act.compare", ("Ctrl+Shift+C",), "on_compare", "assessment", "menu.followup"),
     # Settings
     ActionSpec("lang_zh", "act.lang_zh", (), "on_lang_zh", "always", "menu.settings", checkable=True, group="lang"),
     ActionSpec("lang_en", "act.lang_en", (), "on_lang_en", "always", "menu.settings", checkable=True, group="lang"),
@@ -100,7 +116,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 SPECS = {a.id: a for a in ACTIONS}
-MENUS = ("menu.file", "menu.edit", "menu.answer", "menu.go", "menu.view", "menu.settings", "menu.help")
+MENUS = (
+    "menu.file",
+    "menu.edit",
+    "menu.answer",
+    "menu.go",
+    "menu.view",
+    "menu.plan",
+    "menu.followup",
+    "menu.settings",
+    "menu.help",
+)
 
 #: Enable rules: name -> predicate over the main window.
 RULES: dict[str, Callable] = {
@@ -112,6 +138,11 @@ RULES: dict[str, Callable] = {
     "can_redo": lambda w: w.session is not None and w.session.undo_stack.canRedo(),
     "plan": lambda w: w.session is not None and w.plan_view is not None,
     "portfolio": lambda w: w.portfolio_view is not None,
+    "plan_row": lambda w: (
+        w.session is not None and w.plan_view is not None and w.plan_view.selected_action() is not None
+    ),
+    "reverify_item": lambda w: w.session is not None and w.interview.current_needs_reverify(),
+    "followup": lambda w: w.session is not None and w.session.view.summary.follows_id is not None,
 }
 
 
@@ -133,7 +164,8 @@ def shortcut_text(spec: ActionSpec) -> str:
 
 def build_actions(window, interview_widget) -> dict[str, QAction]:
     """Create one QAction per spec, wired to ``window.<handler>``; interview-scope actions are
-    attached to ``interview_widget`` with a widget-with-children shortcut context."""
+    attached to ``interview_widget`` (plan-scope ones to ``window.plan_view``) with a
+    widget-with-children shortcut context."""
     actions: dict[str, QAction] = {}
     groups: dict[str, QActionGroup] = {}
     for spec in ACTIONS:
@@ -145,9 +177,10 @@ def build_actions(window, interview_widget) -> dict[str, QAction]:
         act.setCheckable(spec.checkable)
         if spec.group:
             groups.setdefault(spec.group, QActionGroup(window)).addAction(act)
-        if spec.scope == "interview":
+        scoped = {"interview": interview_widget, "plan": getattr(window, "plan_view", None)}.get(spec.scope)
+        if scoped is not None:
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            interview_widget.addAction(act)
+            scoped.addAction(act)
         else:
             window.addAction(act)
         handler = getattr(window, spec.handler)

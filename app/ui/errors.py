@@ -47,6 +47,19 @@ def show_message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, tex
     box.exec()
 
 
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Ask a yes/no question (No is the default); True for yes (monkeypatched in tests)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
 def describe(exc: BaseException) -> tuple[str, str, str]:
     """(title, text, kind) for an exception; kind is 'database', 'stale', 'input' or 'unexpected'."""
     if backend.is_database_error(exc):

@@ -2,7 +2,10 @@
 
 Keyboard first: 1–5 answer the current item and move to the next one, N / Shift+N (or
 Ctrl+Down / Ctrl+Up) jump to the next / previous unanswered item, J / K step through the list,
-M marks for review, E edits the note.  The shortcuts come from ``app.ui.actions``; the same keys
+M marks for review, E edits the note.  In a follow-up re-check, carried-over answers are marked
+"to re-verify" (↻ in the list, a banner in the item panel): C confirms the answer as it stands,
+R jumps to the next one, and answering the item again also clears the mark; the panel shows the
+item's outcome against the earlier assessment (closed / still open / regressed / new gap).  The shortcuts come from ``app.ui.actions``; the same keys
 are handled in ``keyPressEvent`` as a fallback when the window is not active (tests, tools).
 
 Signals:
@@ -48,7 +51,15 @@ from app.ui.i18n import language, tr
 from app.ui.models import ID_ROLE, STATUS_COLORS, ClauseTreeModel, ItemTableModel
 
 NOTE_DELAY_MS = 700
-FILTERS = ("all", "unanswered", "gaps", "critical", "marked")
+FILTERS = ("all", "unanswered", "gaps", "critical", "marked", "reverify")
+OUTCOME_COLORS = {
+    "closed": "#2e7d32",
+    "still_open": "#b26a00",
+    "regressed": "#c62828",
+    "new_gap": "#c62828",
+    "unchanged": "#607d8b",
+}
+REVERIFY_COLOR = "#1565c0"
 KEY_STATUS = {
     Qt.Key.Key_1: Status.CONFORM,
     Qt.Key.Key_2: Status.PARTIAL,
@@ -57,7 +68,15 @@ KEY_STATUS = {
     Qt.Key.Key_5: Status.UNASSESSED,
 }
 STATUS_ORDER = (Status.CONFORM, Status.PARTIAL, Status.NONCONFORM, Status.NA, Status.UNASSESSED)
-_PASS_KEYS = set(KEY_STATUS) | {Qt.Key.Key_N, Qt.Key.Key_M, Qt.Key.Key_E, Qt.Key.Key_J, Qt.Key.Key_K}
+_PASS_KEYS = set(KEY_STATUS) | {
+    Qt.Key.Key_N,
+    Qt.Key.Key_M,
+    Qt.Key.Key_E,
+    Qt.Key.Key_J,
+    Qt.Key.Key_K,
+    Qt.Key.Key_C,
+    Qt.Key.Key_R,
+}
 
 
 class _KeyPassMixin:
@@ -170,7 +189,7 @@ class InterviewWidget(QWidget):
             ItemTableModel.COL_ID: "CL01-7.11-05WW",
             ItemTableModel.COL_CLAUSE: "7.11.3.2",
             ItemTableModel.COL_ANSWER: "◐ Partially conformW",
-            ItemTableModel.COL_FLAGS: "★ ⚑ ✎ W",
+            ItemTableModel.COL_FLAGS: "★ ↻ ⚑ ✎ W",
         }
         for col, sample in widths.items():
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
@@ -195,8 +214,11 @@ class InterviewWidget(QWidget):
 
     def _build_panel(self) -> QWidget:
         panel = QWidget()
-        grid = QHBoxLayout(panel)
-        grid.setContentsMargins(0, 4, 0, 0)
+        outer = QVBoxLayout(panel)
+        outer.setContentsMargins(0, 4, 0, 0)
+        outer.setSpacing(4)
+        grid = QHBoxLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
         # left column: the question
         left_scroll = QScrollArea()
         left_scroll.setWidgetResizable(True)
@@ -204,10 +226,32 @@ class InterviewWidget(QWidget):
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps instead
         left = QWidget()
         lv = QVBoxLayout(left)
+        self.reverify_banner = QFrame()
+        self.reverify_banner.setObjectName("reverify_banner")
+        self.reverify_banner.setStyleSheet(
+            f"QFrame#reverify_banner {{ background: #e3f2fd; border: 1px solid {REVERIFY_COLOR}; border-radius: 4px; }}"
+        )
+        bl = QHBoxLayout(self.reverify_banner)
+        bl.setContentsMargins(8, 6, 8, 6)
+        self.reverify_text = QLabel(tr("iv.reverify_banner"))
+        self.reverify_text.setWordWrap(True)
+        self.reverify_text.setStyleSheet(f"color: {REVERIFY_COLOR}; background: transparent; border: none")
+        bl.addWidget(self.reverify_text, 1)
+        self.confirm_button = QPushButton(tr("iv.confirm_button"))
+        self.confirm_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.confirm_button.clicked.connect(lambda: self.confirm_current(advance=False))
+        bl.addWidget(self.confirm_button)
+        self.reverify_banner.setVisible(False)
+        outer.addWidget(self.reverify_banner)
+        outer.addLayout(grid, 1)
         self.item_header = QLabel("")
         self.item_header.setWordWrap(True)
         self.item_header.setStyleSheet("color: #555")
         lv.addWidget(self.item_header)
+        self.outcome_label = QLabel("")
+        self.outcome_label.setWordWrap(True)
+        self.outcome_label.setVisible(False)
+        lv.addWidget(self.outcome_label)
         self.question = QLabel(tr("iv.no_item"))
         self.question.setWordWrap(True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -330,6 +374,8 @@ class InterviewWidget(QWidget):
             return False
         if flt == "marked" and not (a and a.flagged):
             return False
+        if flt == "reverify" and not (a and a.reverify):
+            return False
         if needle:
             hay = " ".join(
                 (it.id, it.clause, it.text.zh, it.text.en, it.guidance.zh, it.guidance.en, a.note if a else "")
@@ -409,6 +455,12 @@ class InterviewWidget(QWidget):
         self._select_row(row)
         return True
 
+    def set_filter(self, name: str) -> None:
+        """Show one of ``FILTERS`` (e.g. "reverify")."""
+        i = self.filter_combo.findData(name)
+        if i >= 0:
+            self.filter_combo.setCurrentIndex(i)
+
     def select_clause(self, clause_key: str) -> bool:
         """Show the items of a clause (e.g. '6.4')."""
         idx = self.tree_model.index_of_clause(clause_key)
@@ -438,12 +490,21 @@ class InterviewWidget(QWidget):
         """Go to the next (or previous) unanswered item: in the list first, then anywhere."""
         if self.session is None:
             return False
+        return self._jump(lambda iid: self.session.status_of(iid) is Status.UNASSESSED, forward, "iv.all_answered")
+
+    def jump_reverify(self, forward: bool = True) -> bool:
+        """Go to the next (or previous) item still marked "to re-verify"."""
+        if self.session is None:
+            return False
+        return self._jump(self.session.needs_reverify, forward, "iv.all_reverified")
+
+    def _jump(self, wanted, forward: bool, done_key: str) -> bool:
         ids = self.item_model.item_ids()
         row = self.items.currentIndex().row()
         n = len(ids)
         order = [(row + k) % n for k in range(1, n + 1)] if forward else [(row - k) % n for k in range(1, n + 1)]
         for r in order if n else []:
-            if self.session.status_of(ids[r]) is Status.UNASSESSED:
+            if wanted(ids[r]):
                 self._select_row(r)
                 return True
         # nothing left in this list: look at every applicable item
@@ -455,9 +516,9 @@ class InterviewWidget(QWidget):
                 all_ids[pos + 1 :] + all_ids[: pos + 1] if forward else list(reversed(all_ids[:pos] + all_ids[pos:]))
             )
         for iid in all_ids:
-            if self.session.status_of(iid) is Status.UNASSESSED:
+            if wanted(iid):
                 return self.select_item(iid)
-        self.message.emit(tr("iv.all_answered"))
+        self.message.emit(tr(done_key))
         return False
 
     # -- answering -----------------------------------------------------------------------------
@@ -491,6 +552,23 @@ class InterviewWidget(QWidget):
         else:
             self._show_answer(it.id)
         return ok
+
+    def current_needs_reverify(self) -> bool:
+        """True if the selected item's answer is carried over and not re-verified yet."""
+        return self.session is not None and self._item is not None and self.session.needs_reverify(self._item.id)
+
+    def confirm_current(self, advance: bool = True) -> bool:
+        """Confirm the current carried-over answer as it stands; moves on like answering."""
+        it = self._item
+        if it is None or self.session is None or not self.session.needs_reverify(it.id):
+            return False
+        self.flush_note()
+        if not self.session.confirm(it.id):
+            return False
+        self.message.emit(tr("iv.confirmed", item=it.id))
+        if advance and self.items.currentIndex().row() < self.item_model.rowCount() - 1:
+            self.step(1)
+        return True
 
     def toggle_flag(self) -> None:
         """Mark/unmark the current item for review."""
@@ -533,6 +611,10 @@ class InterviewWidget(QWidget):
             self.toggle_flag()
         elif mods == Qt.KeyboardModifier.NoModifier and key == Qt.Key.Key_E:
             self.edit_note()
+        elif mods == Qt.KeyboardModifier.NoModifier and key == Qt.Key.Key_C:
+            self.confirm_current()
+        elif key == Qt.Key.Key_R and (shift or mods == Qt.KeyboardModifier.NoModifier):
+            self.jump_reverify(forward=not shift)
         else:
             super().keyPressEvent(event)
             return
@@ -562,6 +644,8 @@ class InterviewWidget(QWidget):
             self._note_item = None
             self._note_dirty = False
             self._set_panel_enabled(False)
+            self.reverify_banner.setVisible(False)
+            self.outcome_label.setVisible(False)
             self.evidence.set_item(self.session, None)
             self.current_item_changed.emit("")
             return
@@ -599,12 +683,38 @@ class InterviewWidget(QWidget):
             self.na_reason.setText(a.na_reason if a else "")
         self.na_reason.setEnabled(st is Status.NA)
         self.na_label.setEnabled(st is Status.NA)
+        self.reverify_banner.setVisible(bool(a and a.reverify))
+        self._show_outcome(item_id)
         note = a.note if a else ""
         if self._note_item != item_id or (not self._note_dirty and self.note.toPlainText() != note):
             with QSignalBlocker(self.note):
                 self.note.setPlainText(note)
             self._note_dirty = False
         self._note_item = item_id
+
+    def _show_outcome(self, item_id: str) -> None:
+        out = self.session.outcome_of(item_id) if self.session is not None else None
+        if out is None:
+            self.outcome_label.setVisible(False)
+            return
+        from app.services.followup import OUTCOME_LABELS
+
+        outcome, before, after = out
+        lang = language()
+
+        def label(status: str | None) -> str:
+            return Status(status).label(lang) if status else tr("iv.no_answer")
+
+        color = OUTCOME_COLORS.get(outcome, "#555")
+        self.outcome_label.setText(
+            tr(
+                "iv.outcome",
+                outcome=f"<b style='color:{color}'>{OUTCOME_LABELS[outcome].get(lang)}</b>",
+                before=label(before),
+                after=label(after),
+            )
+        )
+        self.outcome_label.setVisible(True)
 
     # -- slots ---------------------------------------------------------------------------------
     def _on_tree_current_changed(self, current, _previous) -> None:

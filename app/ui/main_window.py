@@ -132,7 +132,9 @@ class MainWindow(QMainWindow):
         self.sb_progress = QLabel(tr("sb.no_assessment"))
         self.sb_readiness = QLabel("")
         self.sb_gaps = QLabel("")
-        for w in (self.sb_position, self.sb_progress, self.sb_readiness, self.sb_gaps):
+        self.sb_reverify = QLabel("")
+        self.sb_reverify.setStyleSheet("color: #1565c0")
+        for w in (self.sb_position, self.sb_progress, self.sb_readiness, self.sb_gaps, self.sb_reverify):
             sb.addPermanentWidget(w)
 
     def _add_plan_tab(self) -> None:
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         self.plan_view.setObjectName("plan")
         self.plan_view.failed.connect(lambda exc: errors.report(self, exc))
         self.plan_view.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.plan_view.selection_changed.connect(self.update_actions)
         self.tabs.addTab(self.plan_view, tr("act.tab_plan"))
 
     def _add_portfolio_tab(self) -> None:
@@ -182,7 +185,7 @@ class MainWindow(QMainWindow):
                 menu.addMenu(self.recent_menu)
                 menu.addSeparator()
             menu.addAction(act)
-            if spec.id in ("answer_unassessed", "redo", "export", "prev_unanswered", "toggle_navigator"):
+            if spec.id in ("answer_unassessed", "redo", "import_labfile", "next_reverify", "toggle_navigator"):
                 menu.addSeparator()
             if spec.toolbar:
                 toolbar.addAction(act)
@@ -324,6 +327,7 @@ class MainWindow(QMainWindow):
             self.sb_progress.setText(tr("sb.no_assessment"))
             self.sb_readiness.setText("")
             self.sb_gaps.setText("")
+            self.sb_reverify.setText("")
             return
         v = self.session.view
         p = v.score.progress
@@ -334,6 +338,8 @@ class MainWindow(QMainWindow):
             tr("sb.readiness", value=fmt_percent(v.score.readiness), band=v.band_label.get(language()))
         )
         self.sb_gaps.setText(tr("sb.gaps", gaps=len(v.score.gaps), critical=len(v.score.critical_gaps)))
+        pending = self.session.reverify_count()
+        self.sb_reverify.setText(tr("sb.reverify", n=pending) if pending else "")
 
     # -- navigation from the dashboard ---------------------------------------------------------
     def go_to_item(self, item_id: str) -> None:
@@ -372,6 +378,7 @@ class MainWindow(QMainWindow):
         self._update_status()
         if self.plan_view is not None:
             self.plan_view.mark_stale()
+        self.update_actions()  # "confirm as is" follows the current item's re-verify mark
 
     def _on_session_failed(self, exc: BaseException) -> None:
         errors.report(self, exc)
@@ -525,6 +532,131 @@ class MainWindow(QMainWindow):
             return
         self.interview.flush_note()
         ExportController.run_dialog(self, self.services, self.session.view)
+
+    # -- lab files -----------------------------------------------------------------------------
+    def on_export_labfile(self):
+        """File → Export lab file (.labx): ask for the file and "anonymised", export in the background."""
+        from app.ui.labfile_ui import export_labfile
+
+        if self.session is None:
+            return None
+        self.interview.flush_note()
+        return export_labfile(self, self.services, self.session.view)
+
+    def on_import_labfile(self):
+        """File → Import lab file: choose a .labx and import it (conflicts go to the merge dialog)."""
+        from app.paths import reports_dir
+
+        path, _f = QFileDialog.getOpenFileName(self, tr("lx.import_title"), str(reports_dir()), tr("lx.filter"))
+        return self.import_labfile(Path(path)) if path else None
+
+    def import_labfile(self, path: Path):
+        """Import ``path`` in the background; returns the running ``LabFileImport``."""
+        from app.ui.labfile_ui import LabFileImport
+
+        self.interview.flush_note()
+        job = LabFileImport(self, self.services, Path(path), by=_user())
+        job.imported.connect(self._on_labfile_imported)
+        return job.start()
+
+    def _on_labfile_imported(self, result) -> None:
+        if self.session is not None and self.session.assessment_id == result.assessment_id:
+            self.session.undo_stack.clear()  # the answers changed under the undo stack
+            self.session.reload()
+            self.interview.set_session(self.session)
+            if self.plan_view is not None:
+                self.plan_view.set_session(self.session)
+        self.refresh_navigator()
+        self.open_assessment(result.assessment_id)
+        try:
+            lab = self.services.labs.get(result.lab_id).name
+        except Exception:  # noqa: BLE001 - the message is informative only
+            lab = ""
+        if result.created:
+            text = tr(
+                "lx.imported_new",
+                lab=lab,
+                answers=result.answers_added,
+                evidence=result.evidence_added,
+                actions=result.actions_added,
+            )
+        else:
+            text = tr(
+                "lx.imported_merged",
+                lab=lab,
+                taken=result.answers_added + result.answers_updated,
+                kept=result.answers_kept,
+                conflicts=len(result.conflicts_resolved),
+            )
+        self.statusBar().showMessage(text, 8000)
+        errors.show_message(self, QMessageBox.Icon.Information, tr("lx.imported_title"), text)
+
+    # -- follow-up re-check and compare --------------------------------------------------------
+    def on_followup(self) -> int | None:
+        """Start a follow-up re-check of the open assessment and open it on "to re-verify"."""
+        from app.ui.followup_ui import FollowupDialog
+
+        if self.session is None:
+            return None
+        self.interview.flush_note()
+        previous = self.session.view.summary
+        choice = FollowupDialog.ask(self, previous, assessor=previous.assessor or _user())
+        if choice is None:
+            return None
+        try:
+            summary = self.services.followups.start_followup(
+                previous.id, assessor=choice.assessor, date=choice.date, title=choice.title, by=_user()
+            )
+        except Exception as exc:  # noqa: BLE001
+            errors.report(self, exc)
+            return None
+        self.refresh_navigator()
+        if not self.open_assessment(summary.id):
+            return None
+        self.tabs.setCurrentWidget(self.interview)
+        self.interview.set_filter("reverify")
+        self.interview.items.setFocus()
+        self.statusBar().showMessage(tr("fu.started", n=self.session.reverify_count()), 8000)
+        return summary.id
+
+    def on_compare(self):
+        """Compare the open assessment with the one it follows (or any other of the lab)."""
+        from app.ui.compare_view import CompareDialog
+
+        if self.session is None:
+            return None
+        self.interview.flush_note()
+        return CompareDialog.open_for(self, self.services, self.session.view.summary)
+
+    def on_confirm(self) -> None:
+        self.tabs.setCurrentWidget(self.interview)
+        self.interview.confirm_current()
+        self.update_actions()
+
+    def on_next_reverify(self) -> None:
+        self.tabs.setCurrentWidget(self.interview)
+        self.interview.jump_reverify(True)
+
+    # -- plan editing --------------------------------------------------------------------------
+    def on_plan_add(self):
+        if self.plan_view is None or self.session is None:
+            return None
+        self.tabs.setCurrentWidget(self.plan_view)
+        return self.plan_view.add_action()
+
+    def on_plan_delete(self) -> bool:
+        if self.plan_view is None or self.session is None:
+            return False
+        self.tabs.setCurrentWidget(self.plan_view)
+        ok = self.plan_view.delete_selected()
+        self.update_actions()
+        return ok
+
+    def on_plan_restore(self) -> int:
+        if self.plan_view is None or self.session is None:
+            return 0
+        self.tabs.setCurrentWidget(self.plan_view)
+        return self.plan_view.restore_deleted()
 
     def on_undo(self) -> None:
         if self.session is not None:

@@ -145,17 +145,29 @@ class MergeDialog(QDialog):
         return {c.ref: box.currentData() for c, box in zip(self.conflicts, self.choices) if box.currentData()}
 
 
-def import_with_dialog(services, path, parent: QWidget | None = None):
+def resolve_conflicts(conflicts, parent: QWidget | None = None) -> dict[str, str] | None:
+    """Show the dialog for ``conflicts``; the user's choices, or None if cancelled."""
+    dlg = MergeDialog(conflicts, parent)
+    try:
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dlg.resolutions()
+    finally:
+        dlg.deleteLater()
+
+
+def import_with_dialog(services, path, parent: QWidget | None = None, *, by: str = "", progress=None):
     """Import ``path``; on conflicts show the dialog and import with the user's choices.
 
-    Returns the ``ImportResult``, or None if the user cancelled (nothing imported).
+    ``progress(fraction, message)`` is passed to the service.  Returns the ``ImportResult``, or
+    None if the user cancelled (nothing imported).
     """
     from app.services.merge import MergeConflictError
 
     try:
-        return services.labfiles.import_file(path)
+        return services.labfiles.import_file(path, by=by, progress=progress)
     except MergeConflictError as exc:
-        dlg = MergeDialog(exc.conflicts, parent)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
+        resolutions = resolve_conflicts(exc.conflicts, parent)
+        if resolutions is None:
             return None
-        return services.labfiles.import_file(path, resolutions=dlg.resolutions())
+        return services.labfiles.import_file(path, resolutions=resolutions, by=by, progress=progress)

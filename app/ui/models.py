@@ -33,6 +33,9 @@ STATUS_BACKGROUNDS = {
     Status.PARTIAL: QColor("#fff3e0"),
     Status.NONCONFORM: QColor("#ffebee"),
 }
+REVERIFY_MARK = "↻"  # carried over from the earlier assessment, not re-verified yet
+REVERIFY_COLOR = QColor("#1565c0")
+REVERIFY_BACKGROUND = QColor("#e3f2fd")
 STATUS_MARKS = {
     Status.CONFORM: "✓",
     Status.PARTIAL: "◐",
@@ -462,6 +465,8 @@ class ItemTableModel(QAbstractTableModel):
                 marks = []
                 if it.knockout:
                     marks.append("★")
+                if a and a.reverify:
+                    marks.append(REVERIFY_MARK)
                 if a and a.flagged:
                     marks.append("⚑")
                 if a and a.note:
@@ -469,12 +474,25 @@ class ItemTableModel(QAbstractTableModel):
                 return " ".join(marks)
             if col == self.COL_QUESTION:
                 return it.text.get(lang)
-        if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_ANSWER:
-            return QBrush(STATUS_COLORS[status])
-        if role == Qt.ItemDataRole.BackgroundRole and status in STATUS_BACKGROUNDS:
-            return QBrush(STATUS_BACKGROUNDS[status])
+        reverify = bool(a and a.reverify)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if reverify and col in (self.COL_ID, self.COL_FLAGS):
+                return QBrush(REVERIFY_COLOR)
+            if col == self.COL_ANSWER:
+                return QBrush(STATUS_COLORS[status])
+            return None
+        if role == Qt.ItemDataRole.FontRole and reverify and col == self.COL_ANSWER:
+            f = QFont()
+            f.setItalic(True)  # a carried-over answer is provisional until re-verified
+            return f
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if status in STATUS_BACKGROUNDS:
+                return QBrush(STATUS_BACKGROUNDS[status])
+            if reverify:
+                return QBrush(REVERIFY_BACKGROUND)
+            return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return it.text.get(lang)
+            return it.text.get(lang) + (f"\n{REVERIFY_MARK} {tr('iv.filter.reverify')}" if reverify else "")
         if role == ID_ROLE:
             return it.id
         if role == OBJECT_ROLE:

@@ -1,5 +1,7 @@
 """The improvement plan: an editable table (owner, due date with a calendar, status, priority, text),
-filters, regenerate with a summary of what changed, and a timeline by phase.
+filters, regenerate with a summary of what changed, and a timeline by phase.  The user can add
+actions of their own (never touched by regeneration), delete an action (after a confirmation; a
+deleted generated action stays deleted on regeneration and can be restored).
 
 Every edit goes to ``PlanService.update`` with the row's version (a stale row is reloaded and the
 user told).  The plan is loaded when the tab is first shown, not at start-up.
@@ -8,6 +10,7 @@ Signals:
     failed(object): an exception for the error dialog.
     message(str): a status-bar message.
     plan_loaded(int): the table now shows this many actions.
+    selection_changed(): the selected action changed (the window re-applies enable rules).
 """
 
 from __future__ import annotations
@@ -29,11 +32,17 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QStyledItemDelegate,
@@ -152,7 +161,7 @@ class PlanTableModel(QAbstractTableModel):
         lang = language()
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                str(index.row() + 1),
+                str(index.row() + 1) + (f" · {tr('plan.mine')}" if a.origin == "user" else ""),
                 a.priority,
                 str(a.phase),
                 a.text(lang),
@@ -386,12 +395,132 @@ class PlanTimeline(QWidget):
         p.end()
 
 
+class AddActionDialog(QDialog):
+    """The user's own action: text (Chinese and/or English), owner, due date, priority, phase."""
+
+    def __init__(self, parent: QWidget | None, owners: list[str] | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("plan.add_title"))
+        form = QFormLayout(self)
+        hint = QLabel(tr("plan.text_hint"))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #666")
+        form.addRow(hint)
+        self.text_zh = QPlainTextEdit()
+        self.text_zh.setTabChangesFocus(True)
+        self.text_zh.setFixedHeight(64)
+        self.text_en = QPlainTextEdit()
+        self.text_en.setTabChangesFocus(True)
+        self.text_en.setFixedHeight(64)
+        first, second = (self.text_zh, self.text_en) if language() == "zh" else (self.text_en, self.text_zh)
+        form.addRow(tr("plan.text_zh" if first is self.text_zh else "plan.text_en"), first)
+        form.addRow(tr("plan.text_en" if second is self.text_en else "plan.text_zh"), second)
+        self.owner = QComboBox()
+        self.owner.setEditable(True)
+        self.owner.addItem("")
+        for name in owners or ():
+            self.owner.addItem(name)
+        form.addRow(tr("plan.owner"), self.owner)
+        self.due = QDateEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        d = dt.date.today() + dt.timedelta(days=30)
+        self.due.setDate(QDate(d.year, d.month, d.day))
+        form.addRow(tr("plan.due"), self.due)
+        self.priority = QComboBox()
+        for pr in PRIORITIES:
+            self.priority.addItem(pr, pr)
+        self.priority.setCurrentIndex(1)
+        form.addRow(tr("plan.priority"), self.priority)
+        self.phase = QComboBox()
+        for ph in range(4):
+            self.phase.addItem(tr(f"plan.phase.{ph}"), ph)
+        self.phase.setCurrentIndex(1)
+        form.addRow(tr("plan.phase_field"), self.phase)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.text_zh.textChanged.connect(self._update_ok)
+        self.text_en.textChanged.connect(self._update_ok)
+        self._update_ok()
+        first.setFocus()
+        self.resize(560, 380)
+
+    def _update_ok(self) -> None:
+        ok = bool(self.text_zh.toPlainText().strip() or self.text_en.toPlainText().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def values(self) -> dict:
+        """Keyword arguments for ``PlanService.add``."""
+        d = self.due.date()
+        return {
+            "text_zh": self.text_zh.toPlainText().strip(),
+            "text_en": self.text_en.toPlainText().strip(),
+            "owner_name": self.owner.currentText().strip(),
+            "due_date": dt.date(d.year(), d.month(), d.day()),
+            "priority": self.priority.currentData(),
+            "phase": self.phase.currentData(),
+        }
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, owners: list[str] | None = None) -> dict | None:
+        """The values, or None if cancelled."""
+        dlg = cls(parent, owners)
+        try:
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dlg.values()
+        finally:
+            dlg.deleteLater()
+
+
+class RestoreActionsDialog(QDialog):
+    """Tick the deleted generated actions to bring back."""
+
+    def __init__(self, parent: QWidget | None, actions: list[PlanActionDTO]):
+        super().__init__(parent)
+        self.setWindowTitle(tr("act.plan_restore").rstrip("…."))
+        lay = QVBoxLayout(self)
+        self.list = QListWidget()
+        lang = language()
+        for a in actions:
+            it = QListWidgetItem(f"{a.priority} · {a.text(lang)}")
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Unchecked)
+            it.setData(ID_ROLE, a.id)
+            it.setToolTip(a.text(lang))
+            self.list.addItem(it)
+        lay.addWidget(self.list, 1)
+        bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        bb.accepted.connect(self.accept)
+        bb.rejected.connect(self.reject)
+        lay.addWidget(bb)
+        self.resize(620, 320)
+
+    def set_checked(self, action_ids) -> None:
+        """Tick these actions."""
+        for i in range(self.list.count()):
+            it = self.list.item(i)
+            if it.data(ID_ROLE) in set(action_ids):
+                it.setCheckState(Qt.CheckState.Checked)
+
+    def chosen(self) -> list[int]:
+        """Ids of the ticked actions."""
+        return [
+            self.list.item(i).data(ID_ROLE)
+            for i in range(self.list.count())
+            if self.list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+
 class PlanWidget(QWidget):
     """See the module docstring."""
 
     failed = Signal(object)
     message = Signal(str)
     plan_loaded = Signal(int)
+    selection_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -403,6 +532,16 @@ class PlanWidget(QWidget):
         self.regen_btn = QPushButton(tr("plan.regenerate"))
         self.regen_btn.clicked.connect(self.regenerate)
         bar.addWidget(self.regen_btn)
+        self.add_btn = QPushButton(tr("act.plan_add"))
+        self.add_btn.clicked.connect(self.add_action)
+        bar.addWidget(self.add_btn)
+        self.delete_btn = QPushButton(tr("act.plan_delete"))
+        self.delete_btn.clicked.connect(self.delete_selected)
+        self.delete_btn.setEnabled(False)
+        bar.addWidget(self.delete_btn)
+        self.restore_btn = QPushButton(tr("act.plan_restore"))
+        self.restore_btn.clicked.connect(self.restore_deleted)
+        bar.addWidget(self.restore_btn)
         self.status_filter = QComboBox()
         self.status_filter.addItem(tr("plan.filter.all"), "")
         for s in STATUSES:
@@ -451,6 +590,34 @@ class PlanWidget(QWidget):
         lay.addWidget(self.views, 1)
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._on_selection())
+        self.proxy.modelReset.connect(self._on_selection)
+        self.proxy.layoutChanged.connect(self._on_selection)
+
+    def _on_selection(self) -> None:
+        self.delete_btn.setEnabled(self.selected_action() is not None)
+        self.selection_changed.emit()
+
+    def selected_action(self) -> PlanActionDTO | None:
+        """The action of the current row (None if no row is current)."""
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            return None
+        return idx.siblingAtColumn(0).data(OBJECT_ROLE)
+
+    def select_action(self, action_id: int) -> bool:
+        """Make an action's row current (clearing the filters if they hide it)."""
+        for attempt in range(2):
+            for r in range(self.proxy.rowCount()):
+                idx = self.proxy.index(r, 0)
+                if idx.data(ID_ROLE) == action_id:
+                    self.table.setCurrentIndex(idx)
+                    self.table.scrollTo(idx)
+                    return True
+            if attempt == 0:
+                self.status_filter.setCurrentIndex(0)
+                self.search.clear()
+        return False
 
     # -- state ---------------------------------------------------------------------------------
     def set_session(self, session) -> None:
@@ -515,6 +682,95 @@ class PlanWidget(QWidget):
         self.message.emit(text.splitlines()[0])
         errors.show_message(self, QMessageBox.Icon.Information, tr("plan.summary_title"), text)
         return summary
+
+    def add_action(self) -> PlanActionDTO | None:
+        """Ask for the user's own action and store it (``PlanService.add``)."""
+        if self.session is None:
+            return None
+        self.refresh_if_stale()
+        staff = dict(getattr(self.session.view.lab.profile, "staff", {}) or {})
+        owners = sorted({n for n in staff.values() if n})
+        values = AddActionDialog.ask(self, owners)
+        if values is None:
+            return None
+        try:
+            dto = self.session.services.plans.add(self.session.assessment_id, **values)
+        except Exception as exc:  # noqa: BLE001
+            self.failed.emit(exc)
+            return None
+        self.reload()
+        self.select_action(dto.id)
+        self.message.emit(tr("plan.added"))
+        return dto
+
+    def delete_selected(self) -> bool:
+        """Delete the selected action after a confirmation (``PlanService.delete``)."""
+        a = self.selected_action()
+        if a is None or self.session is None:
+            return False
+        text = a.text(language())
+        short = text if len(text) <= 80 else text[:77] + "…"
+        question = tr("plan.delete_user" if a.origin == "user" else "plan.delete_generated", text=short)
+        if not errors.confirm(self, tr("plan.delete_title"), question):
+            return False
+        row = self.table.currentIndex().row()
+        try:
+            self.session.services.plans.delete(a.id, expected_version=a.version)
+        except Exception as exc:  # noqa: BLE001
+            self.failed.emit(exc)
+            if backend.is_stale_write(exc):
+                self.reload()
+            return False
+        self.reload()
+        if self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(min(row, self.proxy.rowCount() - 1), 0))
+        self.message.emit(tr("plan.deleted"))
+        return True
+
+    def deleted_actions(self) -> list[PlanActionDTO]:
+        """Generated actions the user deleted (restorable)."""
+        if self.session is None:
+            return []
+        try:
+            rows = self.session.services.plans.actions(self.session.assessment_id, include_dropped=True)
+        except Exception as exc:  # noqa: BLE001
+            self.failed.emit(exc)
+            return []
+        return [a for a in rows if a.user_deleted]
+
+    def restore_deleted(self) -> int:
+        """Choose deleted generated actions and bring them back (``PlanService.restore``)."""
+        if self.session is None:
+            return 0
+        deleted = self.deleted_actions()
+        if not deleted:
+            errors.show_message(self, QMessageBox.Icon.Information, tr("plan.delete_title"), tr("plan.restore_none"))
+            return 0
+        dlg = RestoreActionsDialog(self, deleted)
+        try:
+            if self.run_restore_dialog(dlg) != QDialog.DialogCode.Accepted:
+                return 0
+            chosen = dlg.chosen()
+        finally:
+            dlg.deleteLater()
+        n = 0
+        for action_id in chosen:
+            try:
+                self.session.services.plans.restore(action_id)
+            except Exception as exc:  # noqa: BLE001
+                self.failed.emit(exc)
+                break
+            n += 1
+        self.reload()
+        if chosen:
+            self.select_action(chosen[0])
+        self.message.emit(tr("plan.restored", n=n))
+        return n
+
+    @staticmethod
+    def run_restore_dialog(dlg: RestoreActionsDialog):
+        """Run the restore dialog (replaced in tests)."""
+        return dlg.exec()
 
     def _on_edit_requested(self, action_id: int, field: str, value, version: int) -> None:
         try:

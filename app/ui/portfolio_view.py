@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -220,7 +222,14 @@ class PortfolioView(QWidget):
         lay.addLayout(bar)
         lay.addLayout(bar2)
         lay.addWidget(self.status)
-        lay.addWidget(self.training)
+        # the recommendations can be long: scroll them, so the tables and the heat map keep their room
+        self.training_scroll = QScrollArea()
+        self.training_scroll.setWidgetResizable(True)
+        self.training_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.training_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.training_scroll.setMaximumHeight(130)
+        self.training_scroll.setWidget(self.training)
+        lay.addWidget(self.training_scroll)
         lay.addWidget(split, 1)
 
     @staticmethod

@@ -10,6 +10,11 @@ Signals (past tense, snake_case):
     evidence_changed(str): evidence of an item (or "" for the assessment) was added/removed.
     failed(object): a save or undo failed; the exception is passed for the error dialog.
     reloaded(str): the view was reloaded because someone else changed an item (its id).
+
+A follow-up re-check (``view.summary.follows_id`` set) also knows the statuses of the assessment
+it follows (from ``FollowupService.outcomes``), so ``outcome_of`` tells per item whether a gap was
+closed, is still open, regressed or is new, live as answers change.  Carried-over answers are
+marked ``reverify`` until answered again or confirmed as is (``confirm``).
 """
 
 from __future__ import annotations
@@ -151,6 +156,22 @@ class AssessmentSession(QObject):
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self.view: AssessmentView = services.assessments.view(assessment_id)
         self.is_replaying = False  # True while undo/redo writes
+        self.before: dict[str, str | None] | None = None  # follow-ups: item -> status in the earlier assessment
+        self._load_followup()
+
+    def _load_followup(self) -> None:
+        if self.view.summary.follows_id is None or not hasattr(self.services, "followups"):
+            self.before = None
+            return
+        try:
+            outcomes = self.services.followups.outcomes(self.assessment_id)
+        except Exception as exc:  # noqa: BLE001 - e.g. the earlier assessment was deleted
+            from app.ui.errors import log
+
+            log.warning("follow-up outcomes unavailable for #%s: %s", self.assessment_id, exc)
+            self.before = None
+            return
+        self.before = {o.item_id: o.before for o in outcomes}
 
     @contextlib.contextmanager
     def replaying(self):
@@ -171,6 +192,35 @@ class AssessmentSession(QObject):
         a = self.view.answers.get(item_id)
         return a.status if a else Status.UNASSESSED
 
+    @property
+    def is_followup(self) -> bool:
+        """True for a follow-up re-check whose earlier assessment is known."""
+        return self.before is not None
+
+    def outcome_of(self, item_id: str) -> tuple[str, str | None, str | None] | None:
+        """(outcome, status before, status now) for a follow-up; None otherwise.
+
+        Outcomes are those of ``app.services.followup.classify``: closed, still_open, regressed,
+        new_gap, unchanged.
+        """
+        if self.before is None:
+            return None
+        from app.services.followup import classify
+
+        before = self.before.get(item_id)
+        now = self.status_of(item_id)
+        after = None if now is Status.UNASSESSED else now.value
+        return classify(before, after), before, after
+
+    def needs_reverify(self, item_id: str) -> bool:
+        """True if the item's answer was carried over and not re-verified yet."""
+        a = self.view.answers.get(item_id)
+        return bool(a and a.reverify)
+
+    def reverify_count(self) -> int:
+        """How many answers are still marked "to re-verify"."""
+        return sum(1 for a in self.view.answers.values() if a.reverify)
+
     def reload(self) -> AssessmentView:
         """Re-read the assessment from the database and announce it."""
         self.view = self.services.assessments.view(self.assessment_id)
@@ -187,10 +237,29 @@ class AssessmentSession(QObject):
             (na_reason if na_reason is not None else old.na_reason) if status is Status.NA else "",
         )
         if new == old:
-            return True
+            # the same answer again re-verifies a carried-over item
+            return self.confirm(item_id) if self.needs_reverify(item_id) else True
         if not self._save(item_id, new):
             return False
         self.undo_stack.push(AnswerCommand(self, item_id, old, new, tr("iv.undo_answer", item=item_id)))
+        return True
+
+    def confirm(self, item_id: str) -> bool:
+        """Re-verify a carried-over answer as it stands (``AssessmentService.confirm``)."""
+        current = self.answer_of(item_id)
+        if current is None or not current.reverify:
+            return False
+        try:
+            dto = self.services.assessments.confirm(
+                self.assessment_id, item_id, by=self.by, expected_version=current.version
+            )
+        except Exception as exc:  # noqa: BLE001
+            if backend.is_stale_write(exc):
+                self.reload()
+                self.reloaded.emit(item_id)
+            self.failed.emit(exc)
+            return False
+        self._apply(item_id, dto)
         return True
 
     def set_note(self, item_id: str, note: str) -> bool:

@@ -63,7 +63,6 @@ HOSTILE = st.sampled_from(
 )
 
 
-
 def warnings_ignored_duplicate_names(fn):
     """Building hostile archives with duplicate entry names is the point; silence zipfile's warning."""
     import functools
@@ -76,6 +75,7 @@ def warnings_ignored_duplicate_names(fn):
             return fn(*args, **kwargs)
 
     return wrapper
+
 
 def _mutate(text: str, rng: random.Random, n: int) -> str:
     lines = text.splitlines()
