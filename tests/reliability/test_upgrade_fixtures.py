@@ -145,3 +145,9 @@ def test_backup_is_written_before_the_migration_starts(tmp_path, monkeypatch):
     opened.dispose()
     assert seen["backup"] == before
     assert opened.backup_path.name.startswith(f"user-{REVISIONS[0]}.schema-{REVISIONS[0]}.")
+
+
+def test_every_released_revision_has_a_fixture():
+    """Each schema revision the app knows has its committed fixture database (make_fixtures.py REV)."""
+    missing = [r for r in REVISIONS if not (FIXTURES / f"{r}.sqlite").exists()]
+    assert missing == [], f"run: python tests/data/schema/make_fixtures.py {' '.join(missing)}"
