@@ -103,6 +103,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("plan_add", "act.plan_add", ("Ctrl+Shift+P",), "on_plan_add", "plan", "menu.plan"),
     ActionSpec("plan_delete", "act.plan_delete", (SK.Delete,), "on_plan_delete", "plan_row", "menu.plan", scope="plan"),
     ActionSpec("plan_restore", "act.plan_restore", (), "on_plan_restore", "plan", "menu.plan"),
+    ActionSpec("plan_close", "act.plan_close", ("Ctrl+Shift+K",), "on_plan_close", "plan_closable", "menu.plan"),
+    ActionSpec("plan_closure", "act.plan_closure", (), "on_plan_closure", "plan_closed", "menu.plan"),
+    ActionSpec("plan_reopen", "act.plan_reopen", (), "on_plan_reopen", "plan_closed", "menu.plan"),
     # Follow-up re-check
     ActionSpec("followup", "act.followup", ("Ctrl+Shift+F",), "on_followup", "assessment", "menu.followup"),
     ActionSpec("compare", "act.compare", ("Ctrl+Shift+C",), "on_compare", "assessment", "menu.followup"),
@@ -128,6 +131,12 @@ MENUS = (
     "menu.help",
 )
 
+
+def _plan_status(w) -> str:
+    a = w.plan_view.selected_action()
+    return a.status if a is not None else ""
+
+
 #: Enable rules: name -> predicate over the main window.
 RULES: dict[str, Callable] = {
     "always": lambda w: True,
@@ -141,6 +150,10 @@ RULES: dict[str, Callable] = {
     "plan_row": lambda w: (
         w.session is not None and w.plan_view is not None and w.plan_view.selected_action() is not None
     ),
+    "plan_closable": lambda w: (
+        w.session is not None and w.plan_view is not None and _plan_status(w) in ("open", "in_progress", "done")
+    ),
+    "plan_closed": lambda w: w.session is not None and w.plan_view is not None and _plan_status(w) == "verified",
     "reverify_item": lambda w: w.session is not None and w.interview.current_needs_reverify(),
     "followup": lambda w: w.session is not None and w.session.view.summary.follows_id is not None,
 }

@@ -396,6 +396,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "act.plan_add": ("添加行动…", "Add action…"),
     "act.plan_delete": ("删除行动…", "Delete action…"),
     "act.plan_restore": ("恢复已删除的行动…", "Restore deleted actions…"),
+    "act.plan_close": ("关闭行动…", "Close action…"),
+    "act.plan_closure": ("查看关闭记录…", "Show closure…"),
+    "act.plan_reopen": ("重新打开行动", "Reopen action"),
     # -- lab files (.labx) ---------------------------------------------------------------------
     "lx.export_title": ("导出实验室文件", "Export lab file"),
     "lx.import_title": ("导入实验室文件", "Import lab file"),
@@ -517,4 +520,36 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.restore_none": ("没有已删除的自动生成行动。", "There are no deleted generated actions."),
     "plan.restored": ("已恢复 {n} 项行动", "Restored {n} action(s)"),
     "plan.mine": ("自加", "mine"),
+    # -- plan: close an action (evidence, effectiveness, verifier) --------------------------------
+    "close.title": ("关闭行动", "Close action"),
+    "close.ok": ("关闭行动", "Close action"),
+    "close.expected": ("应有的关闭证据：{text}", "Expected evidence of closure: {text}"),
+    "close.evidence": ("关闭证据", "Evidence of closure"),
+    "close.evidence_placeholder": (
+        "看到了什么：记录、文件编号、现场观察…",
+        "What was seen: records, document numbers, observations on site…",
+    ),
+    "close.effectiveness": ("有效性验证及结果", "Effectiveness check and result"),
+    "close.effectiveness_placeholder": (
+        "如何验证措施有效（如抽查记录、跟踪审核），结果如何？",
+        "How was effectiveness checked (e.g. sampled records, follow-up audit), and what was the result?",
+    ),
+    "close.verified_by": ("验证人", "Verified by"),
+    "close.verified_on": ("验证日期", "Verification date"),
+    "close.required": (
+        "请填写：{fields}。关闭行动时这些都是必填项。",
+        "Please fill in: {fields}. All are required to close an action.",
+    ),
+    "close.done": ("行动已关闭（验证人：{who}）", "Action closed (verified by {who})"),
+    "close.show_title": ("关闭记录", "Closure record"),
+    "close.verified_line": ("验证：{who}，{on}", "Verified by {who} on {on}"),
+    "close.evidence_line": ("证据：{text}", "Evidence: {text}"),
+    "close.effectiveness_line": ("有效性：{text}", "Effectiveness: {text}"),
+    "close.reopen_title": ("重新打开行动", "Reopen action"),
+    "close.reopen_question": (
+        "重新打开行动“{text}”？\n\n状态改为“进行中”；原关闭记录保留，下次关闭时可修改。",
+        "Reopen the action “{text}”?\n\nIts status becomes “in progress”; the closure record is kept and can be "
+        "revised when it is closed again.",
+    ),
+    "close.reopened": ("行动已重新打开", "Action reopened"),
 }

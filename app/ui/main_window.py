@@ -658,6 +658,28 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.plan_view)
         return self.plan_view.restore_deleted()
 
+    def on_plan_close(self):
+        if self.plan_view is None or self.session is None:
+            return None
+        self.tabs.setCurrentWidget(self.plan_view)
+        dto = self.plan_view.close_selected()
+        self.update_actions()
+        return dto
+
+    def on_plan_closure(self) -> bool:
+        if self.plan_view is None or self.session is None:
+            return False
+        self.tabs.setCurrentWidget(self.plan_view)
+        return self.plan_view.show_closure()
+
+    def on_plan_reopen(self):
+        if self.plan_view is None or self.session is None:
+            return None
+        self.tabs.setCurrentWidget(self.plan_view)
+        dto = self.plan_view.reopen_selected()
+        self.update_actions()
+        return dto
+
     def on_undo(self) -> None:
         if self.session is not None:
             self.interview.flush_note()

