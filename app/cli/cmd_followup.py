@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 from pathlib import Path
 
-from app.cli.main import EXIT_OK, print_json
+from app.cli.main import EXIT_OK, _current_user, print_json
 
 
 def _date(text: str) -> dt.date:
@@ -27,7 +26,7 @@ def register(sub) -> dict:
     c = sub.add_parser("confirm", help="re-verify carried-over answers as they stand (clears 'to re-verify')")
     c.add_argument("id", type=int, help="assessment id")
     c.add_argument("items", nargs="+", metavar="ITEM")
-    c.add_argument("--by", default=os.environ.get("USER", ""))
+    c.add_argument("--by", default=_current_user())
     m = sub.add_parser(
         "compare", help="compare two assessments of a lab: clause deltas, gaps closed/remaining/new, overdue actions"
     )

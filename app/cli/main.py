@@ -10,13 +10,23 @@ import argparse
 import datetime as dt
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
 from app import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _current_user() -> str:
+    """The login name for 'who answered' (USER on Linux/macOS, USERNAME on Windows)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database entry (containers, services)
+        return ""
+
 
 #: Modules that contribute sub-commands: each has ``register(sub) -> dict[command, handler]`` and
 #: keeps its own heavy imports inside the handlers.
@@ -26,7 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.cmd_labfile",
     "app.cli.cmd_portfolio",
     "app.cli.cmd_followup",
-)  # e.g. "app.cli.cmd_report"; added as each lands
+)
 
 
 class UsageError(Exception):
@@ -112,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     aa.add_argument("--note", default="")
     aa.add_argument("--na-reason", default="")
-    aa.add_argument("--by", default=os.environ.get("USER", ""))
+    aa.add_argument("--by", default=_current_user())
     aa.add_argument("--from", dest="from_file", type=Path, help="bulk answers: columns item,status,note,na_reason")
     ash = asm.add_parser("show", help="scores by clause, gates, critical gaps, progress")
     ash.add_argument("id", type=int)
