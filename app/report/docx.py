@@ -226,7 +226,7 @@ def write_docx(data, out: Path) -> Path:
                 _d(a.start),
                 _d(a.due),
                 a.status_label,
-                a.closure_evidence + (f"\n{a.closure_note}" if a.closure_note else ""),
+                "\n".join(x for x in (a.closure_evidence, a.closure_note, a.verification) if x),
             )
             for a in data.actions
         ],

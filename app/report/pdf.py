@@ -500,7 +500,7 @@ def _action_rows(actions, st, L):
         closes = ", ".join(a.item_ids) + (f" [{', '.join(a.clauses)}]" if a.clauses else "")
         tag = L("user_action") if a.origin == "user" else (L("edited") if a.edited else "")
         text_parts = chunks(a.text)
-        closure = a.closure_evidence + (f"\n{a.closure_note}" if a.closure_note else "")
+        closure = "\n".join(x for x in (a.closure_evidence, a.closure_note, a.verification) if x)
         closure_parts = chunks(closure)
         n = max(len(text_parts), len(closure_parts))
         for k in range(n):

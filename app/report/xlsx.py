@@ -113,6 +113,7 @@ def write_xlsx(data, out: Path) -> Path:
             L("status"),
             L("closure"),
             L("note"),
+            "验证" if lang == "zh" else "Verification",
         ],
         [
             [
@@ -130,10 +131,11 @@ def write_xlsx(data, out: Path) -> Path:
                 a.status_label,
                 a.closure_evidence,
                 a.closure_note,
+                a.verification,
             ]
             for a in data.actions
         ],
-        [6, 18, 60, 20, 12, 8, 7, 20, 9, 12, 12, 12, 40, 30],
+        [6, 18, 60, 20, 12, 8, 7, 20, 9, 12, 12, 12, 40, 30, 40],
     )
     _sheet(
         wb,

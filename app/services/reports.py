@@ -88,6 +88,7 @@ class ActionRow:
     closure_evidence: str
     closure_note: str
     edited: tuple[str, ...]
+    verification: str = ""  # "verified by X on date; effectiveness: ..." once the action is closed
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,7 @@ def build_report_data(
             closure_evidence=a.closure_evidence(lang),
             closure_note=a.closure_note,
             edited=a.edited,
+            verification=_verification(a, lang),
         )
 
     actions = tuple(action_row(i, a) for i, a in enumerate(plan.actions, 1))
@@ -366,6 +368,19 @@ class ReportService:
         if suffix not in FORMATS:
             raise ValidationError("out", f"the file name must end in {', '.join(FORMATS)}")
         return write_report(self.data(assessment_id, lang, logo=logo), out)
+
+
+def _verification(a, lang: str) -> str:
+    """One line on who verified a closed action, when, and how effectiveness was checked."""
+    if not a.verified_by and not a.effectiveness:
+        return ""
+    when = a.verified_on.isoformat() if a.verified_on else ""
+    if lang == "zh":
+        head = f"验证：{a.verified_by} {when}".strip()
+        return head + (f"；有效性验证：{a.effectiveness}" if a.effectiveness else "")
+    head = f"Verified by {a.verified_by} on {when}".strip() if a.verified_by else ""
+    eff = f"effectiveness check: {a.effectiveness}" if a.effectiveness else ""
+    return "; ".join(x for x in (head, eff) if x)
 
 
 def write_report(data: ReportData, out: Path) -> Path:

@@ -214,3 +214,29 @@ def test_cli_demo_writes_the_plan_pdf(home, capsys):
     out = home / "reports" / "demo-improvement-plan-en.pdf"
     assert out.is_file() and str(out) in capsys.readouterr().out
     assert "Improvement action plan" in pdf_text(out)
+
+
+def test_closed_action_verification_is_in_every_export(report_case, tmp_path):
+    """Who verified a closed action, when, and the effectiveness check appear in the PDF, Word and Excel plans."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    services, aid = report_case
+    action = services.plans.actions(aid)[0]
+    services.followups.close_action(
+        action.id,
+        closure_note="程序文件 QP-12 第 2 版已发布",
+        effectiveness="三个月后内审抽查 5 台设备，全部有期间核查记录",
+        verified_by="王敏",
+        verified_on=D0 + dt.timedelta(days=40),
+    )
+    day = (D0 + dt.timedelta(days=40)).isoformat()
+    pdf = services.reports.write(aid, tmp_path / "p.pdf", "zh")
+    text = ws("".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages))
+    assert ws(f"验证：王敏 {day}") in text and ws("全部有期间核查记录") in text
+    docx = services.reports.write(aid, tmp_path / "p.docx", "en")
+    cells = [c.text for t in Document(docx).tables for r in t.rows for c in r.cells]
+    assert any(f"Verified by 王敏 on {day}" in c for c in cells)
+    xlsx = services.reports.write(aid, tmp_path / "p.xlsx", "en")
+    values = [str(c.value) for ws_ in load_workbook(xlsx).worksheets for row in ws_.iter_rows() for c in row]
+    assert any("effectiveness check: 三个月后内审抽查" in v for v in values)
