@@ -503,28 +503,31 @@ class ItemTableModel(QAbstractTableModel):
 
 
 # ---------------------------------------------------------------------------------------------
-class GatesModel(QAbstractTableModel):
-    """Readiness gates G1–G10: id, state, title, reason."""
+class _RowsTableModel(QAbstractTableModel):
+    """A read-only table over a list of frozen rows, with translated headers (``HEADERS`` are i18n keys)."""
 
-    COL_ID, COL_STATE, COL_TITLE, COL_REASON = range(4)
-    HEADERS = ("db.gate.col.id", "db.gate.col.state", "db.gate.col.title", "db.gate.col.reason")
-    COLORS = {"pass": QColor("#2e7d32"), "fail": QColor("#c62828"), "unknown": QColor("#757575")}
-    MARKS = {"pass": "✔", "fail": "✘", "unknown": "?"}
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._gates: list = []
+        self._rows: list = []
 
-    def set_rows(self, gates) -> None:
-        """Replace the gate results."""
-        if list(gates) == self._gates:
+    def set_rows(self, rows) -> None:
+        """Replace the rows (no reset when nothing changed, so selections survive live updates)."""
+        if list(rows) == self._rows:
             return
         self.beginResetModel()
-        self._gates = list(gates)
+        self._rows = list(rows)
         self.endResetModel()
 
+    def row_at(self, index: _Index):
+        """The row object behind ``index`` (None if out of range)."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._rows[index.row()]
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._gates)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -538,12 +541,21 @@ class GatesModel(QAbstractTableModel):
             return tr(self.HEADERS[section])
         return None
 
+
+class GatesModel(_RowsTableModel):
+    """Readiness gates G1–G10: id, state, title, reason."""
+
+    COL_ID, COL_STATE, COL_TITLE, COL_REASON = range(4)
+    HEADERS = ("db.gate.col.id", "db.gate.col.state", "db.gate.col.title", "db.gate.col.reason")
+    COLORS = {"pass": QColor("#2e7d32"), "fail": QColor("#c62828"), "unknown": QColor("#757575")}
+    MARKS = {"pass": "✔", "fail": "✘", "unknown": "?"}
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._gates):
-            return None
         from app.assessment.gates import STATE_LABELS
 
-        g = self._gates[index.row()]
+        g = self.row_at(index)
+        if g is None:
+            return None
         lang = language()
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
@@ -566,43 +578,16 @@ class GatesModel(QAbstractTableModel):
         return None
 
 
-class GapsModel(QAbstractTableModel):
+class GapsModel(_RowsTableModel):
     """Gaps (critical first, then by criticality): item, clause, answer, question."""
 
     COL_ITEM, COL_CLAUSE, COL_STATUS, COL_TEXT = range(4)
     HEADERS = ("db.gap.col.item", "db.gap.col.clause", "db.gap.col.status", "db.gap.col.text")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._gaps: list = []
-
-    def set_rows(self, gaps) -> None:
-        """Replace the gaps."""
-        if list(gaps) == self._gaps:
-            return
-        self.beginResetModel()
-        self._gaps = list(gaps)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._gaps)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return tr(self.HEADERS[section])
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._gaps):
+        g = self.row_at(index)
+        if g is None:
             return None
-        g = self._gaps[index.row()]
         lang = language()
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
