@@ -50,7 +50,31 @@ class AnswerState:
         return cls(dto.status, dto.note, dto.na_reason)
 
 
-class AnswerCommand(QUndoCommand):
+class _SavedCommand(QUndoCommand):
+    """An undo step for a change the service has ALREADY saved when the command is pushed.
+
+    QUndoStack calls ``redo()`` on push; the first call is skipped because the change is already in
+    the database.  Subclasses implement ``apply(forward)``: True re-applies the change, False reverts it.
+    """
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self._applied = True
+
+    def apply(self, forward: bool) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.apply(True)
+
+    def undo(self) -> None:
+        self.apply(False)
+
+
+class AnswerCommand(_SavedCommand):
     """Change an item's answer from ``old`` to ``new`` (status, note, N/A reason)."""
 
     NOTE_ID = 1001  # consecutive note edits of one item merge into one undo step
@@ -71,7 +95,6 @@ class AnswerCommand(QUndoCommand):
         self.old = old
         self.new = new
         self.note_only = note_only
-        self._applied = True  # pushed after the service already saved ``new``
 
     def id(self) -> int:
         return self.NOTE_ID if self.note_only else -1
@@ -82,19 +105,12 @@ class AnswerCommand(QUndoCommand):
         self.new = other.new
         return True
 
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
+    def apply(self, forward: bool) -> None:
         with self.session.replaying():
-            self.session._write(self.item_id, self.new)
-
-    def undo(self) -> None:
-        with self.session.replaying():
-            self.session._write(self.item_id, self.old)
+            self.session._write(self.item_id, self.new if forward else self.old)
 
 
-class FlagCommand(QUndoCommand):
+class FlagCommand(_SavedCommand):
     """Mark or unmark an item for review."""
 
     def __init__(self, session: AssessmentSession, item_id: str, flagged: bool, text: str):
@@ -102,21 +118,13 @@ class FlagCommand(QUndoCommand):
         self.session = session
         self.item_id = item_id
         self.flagged = flagged
-        self._applied = True
 
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
+    def apply(self, forward: bool) -> None:
         with self.session.replaying():
-            self.session._write_flag(self.item_id, self.flagged)
-
-    def undo(self) -> None:
-        with self.session.replaying():
-            self.session._write_flag(self.item_id, not self.flagged)
+            self.session._write_flag(self.item_id, self.flagged if forward else not self.flagged)
 
 
-class RemoveEvidenceCommand(QUndoCommand):
+class RemoveEvidenceCommand(_SavedCommand):
     """Detach an evidence file (undo restores it)."""
 
     def __init__(self, session: AssessmentSession, evidence_id: int, item_id: str, text: str):
@@ -124,17 +132,11 @@ class RemoveEvidenceCommand(QUndoCommand):
         self.session = session
         self.evidence_id = evidence_id
         self.item_id = item_id
-        self._applied = True
 
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self.session._guard(lambda: self.session.services.evidence.remove(self.evidence_id))
-        self.session.evidence_changed.emit(self.item_id)
-
-    def undo(self) -> None:
-        self.session._guard(lambda: self.session.services.evidence.restore(self.evidence_id))
+    def apply(self, forward: bool) -> None:
+        evidence = self.session.services.evidence
+        action = evidence.remove if forward else evidence.restore
+        self.session._guard(lambda: action(self.evidence_id))
         self.session.evidence_changed.emit(self.item_id)
 
 
