@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.assessment.applicability import item_applies
 from app.assessment.model import Status
 from app.checklists.schema import Checklist, Item
 from app.services.dto import AnswerDTO, AssessmentSummary, AssessmentView, LabDTO
@@ -51,7 +50,48 @@ def fmt_percent(value: float | None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-class NavigatorModel(QAbstractItemModel):
+def _translated_header(model, section: int, orientation: Qt.Orientation, role: int):
+    """Horizontal header text of ``model.HEADERS`` (i18n keys) in the current language."""
+    horizontal = orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+    return tr(model.HEADERS[section]) if horizontal and 0 <= section < len(model.HEADERS) else None
+
+
+class _TwoLevelModel(QAbstractItemModel):
+    """A tree of parents (top level) and their children, selectable, read-only.
+
+    The internal id of an index is 0 for a parent row and ``parent row + 1`` for a child, which is
+    all ``parent()`` needs.  Subclasses provide ``HEADERS``, ``rowCount`` and ``data``.
+    """
+
+    HEADERS: tuple[str, ...] = ()
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index: _Index = QModelIndex()):  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        prow = index.internalId() - 1
+        return QModelIndex() if prow < 0 else self.createIndex(prow, 0, 0)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        return _translated_header(self, section, orientation, role)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+# ---------------------------------------------------------------------------------------------
+class NavigatorModel(_TwoLevelModel):
     """Labs (top level) and their assessments (children).
 
     Columns: name, date, status, readiness, progress.  ``ID_ROLE`` gives the lab or assessment
@@ -107,20 +147,6 @@ class NavigatorModel(QAbstractItemModel):
         return list(self._labs)
 
     # -- QAbstractItemModel --------------------------------------------------------------------
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, index: _Index = QModelIndex()):  # noqa: B008
-        if not index.isValid():
-            return QModelIndex()
-        lab_row = index.internalId() - 1
-        if lab_row < 0:
-            return QModelIndex()
-        return self.createIndex(lab_row, 0, 0)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         if not parent.isValid():
@@ -128,23 +154,6 @@ class NavigatorModel(QAbstractItemModel):
         if parent.column() != 0 or parent.internalId() != 0:
             return 0
         return len(self._children[parent.row()])
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return tr(self.HEADERS[section])
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -205,7 +214,7 @@ _STATUS_KEYS = {"status.in_progress", "status.completed", "status.archived"}
 
 
 # ---------------------------------------------------------------------------------------------
-class ClauseTreeModel(QAbstractItemModel):
+class ClauseTreeModel(_TwoLevelModel):
     """Packs (top level) and their sections/clauses, with per-clause progress and gap markers.
 
     Columns: title, progress (answered/applicable), gaps.  ``ID_ROLE`` on a section gives
@@ -243,27 +252,13 @@ class ClauseTreeModel(QAbstractItemModel):
 
     @staticmethod
     def _compute(view: AssessmentView) -> dict:
+        """(applicable, answered, gaps, critical) per (pack, clause) and per pack, from the scoring result."""
         stats: dict[tuple[str, str | None], tuple[int, int, int, int]] = {}
-        profile = view.lab.profile
-        for pack in view.packs:
-            tot = [0, 0, 0, 0]
-            for sec in pack.sections:
-                s = [0, 0, 0, 0]  # applicable, answered, gaps, critical
-                for it in sec.items:
-                    if not item_applies(it, profile):
-                        continue
-                    s[0] += 1
-                    a = view.answers.get(it.id)
-                    st = a.status if a else Status.UNASSESSED
-                    if st is not Status.UNASSESSED:
-                        s[1] += 1
-                    if st.is_gap:
-                        s[2] += 1
-                        if st is Status.NONCONFORM and it.knockout:
-                            s[3] += 1
-                stats[(pack.id, sec.clause)] = tuple(s)  # type: ignore[assignment]
-                tot = [x + y for x, y in zip(tot, s)]
-            stats[(pack.id, None)] = tuple(tot)  # type: ignore[assignment]
+        for ps in view.score.packs:
+            for cell in ps.sections:
+                stats[(ps.pack_id, cell.key)] = (cell.applicable, cell.assessed, cell.gaps, cell.critical_gaps)
+            o = ps.overall
+            stats[(ps.pack_id, None)] = (o.applicable, o.assessed, o.gaps, o.critical_gaps)
         return stats
 
     def pack_row(self, pack_id: str) -> int:
@@ -282,42 +277,12 @@ class ClauseTreeModel(QAbstractItemModel):
                     return self.index(srow, 0, self.index(prow, 0))
         return QModelIndex()
 
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, index: _Index = QModelIndex()):  # noqa: B008
-        if not index.isValid():
-            return QModelIndex()
-        prow = index.internalId() - 1
-        return QModelIndex() if prow < 0 else self.createIndex(prow, 0, 0)
-
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         if not parent.isValid():
             return len(self._packs)
         if parent.column() != 0 or parent.internalId() != 0:
             return 0
         return len(self._packs[parent.row()].sections)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return tr(self.HEADERS[section])
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -426,20 +391,14 @@ class ItemTableModel(QAbstractTableModel):
         a = self._answers.get(item_id)
         return a.status if a else Status.UNASSESSED
 
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        return _translated_header(self, section, orientation, role)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return tr(self.HEADERS[section])
-        return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -526,20 +485,14 @@ class _RowsTableModel(QAbstractTableModel):
             return None
         return self._rows[index.row()]
 
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        return _translated_header(self, section, orientation, role)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return tr(self.HEADERS[section])
-        return None
 
 
 class GatesModel(_RowsTableModel):
