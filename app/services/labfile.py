@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Date, select
 
 from app import __version__
 from app.assessment.model import INDUSTRIES, SIZES, Status
@@ -91,55 +91,23 @@ Progress = Callable[[float, str], None]
 
 ANON_TEXT = ""
 PLAN_TEXT_FIELDS = ("closure_note", "effectiveness", "verified_by", "owner_name")
-PLAN_FIELDS = (
-    "key",
-    "origin",
-    "text_zh",
-    "text_en",
-    "item_ids",
-    "clauses",
-    "priority",
-    "phase",
-    "owner_role",
-    "owner_name",
-    "effort_days",
-    "training_theme",
-    "start_date",
-    "due_date",
-    "status",
-    "closure_evidence_zh",
-    "closure_evidence_en",
-    "closure_note",
-    "effectiveness",
-    "verified_by",
-    "verified_on",
-    "edited",
-    "dropped",
-    "position",
-)
-_PLAN_DATES = ("start_date", "due_date", "verified_on")
-LAB_FIELDS = (
-    "name",
-    "industry",
-    "size",
-    "staff_count",
-    "activities",
-    "test_fields",
-    "ms_option",
-    "ms_start_date",
-    "last_internal_audit",
-    "last_management_review",
-    "declaration_voluntary",
-    "legal_status_confirmed",
-    "declaration_truthful",
-    "declaration_rules",
-    "sub_fields",
-    "pt_records",
-    "scope_methods",
-    "staff",
-    "notes",
-)
-_LAB_DATES = ("ms_start_date", "last_internal_audit", "last_management_review")
+#: Columns that identify or stamp a row; everything else is content a lab file carries.
+_HOUSEKEEPING = frozenset({"id", "uid", "assessment_id", "lab_id", "version", "created_at", "updated_at"})
+
+
+def _content_columns(table) -> tuple[str, ...]:
+    """The content columns of a table, so a column added to the schema travels in lab files too."""
+    return tuple(c.name for c in table.columns if c.name not in _HOUSEKEEPING)
+
+
+def _date_columns(table, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(n for n in names if isinstance(table.c[n].type, Date))
+
+
+PLAN_FIELDS = _content_columns(PlanAction.__table__)
+_PLAN_DATES = _date_columns(PlanAction.__table__, PLAN_FIELDS)
+LAB_FIELDS = _content_columns(Lab.__table__)
+_LAB_DATES = _date_columns(Lab.__table__, LAB_FIELDS)
 ASSESSMENT_FIELDS = ("title", "assessor", "assessed_on", "completed_on", "status")
 
 
