@@ -8,6 +8,7 @@ by someone else (shared PostgreSQL database, two windows).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
@@ -76,6 +77,40 @@ def _answer_dto(row: Answer) -> AnswerDTO:
         version=row.version,
         updated_by=row.updated_by or "",
         updated_at=row.updated_at,
+    )
+
+
+def _with_score(summary: AssessmentSummary, score) -> AssessmentSummary:
+    """The summary line with readiness, progress and gap counts from ``score``."""
+    return dataclasses.replace(
+        summary,
+        readiness=score.readiness,
+        progress=score.progress.percent,
+        gaps=len(score.gaps),
+        critical_gaps=len(score.critical_gaps),
+    )
+
+
+def _scored_view(summary, lab, scored, gates_pack, answers, excluded, as_of) -> AssessmentView:
+    """Score ``answers`` over the packs and build the view: the one place view() and rescore() share."""
+    as_of = as_of or summary.assessed_on
+    domain = {k: DomainAnswer(k, a.status, a.note, a.na_reason, a.maturity, a.flagged) for k, a in answers.items()}
+    score = score_assessment(scored, domain, lab.profile)
+    gates = evaluate_gates(gates_pack, lab.profile, scored, domain, score, as_of)
+    all_pass = bool(gates) and all(g.state == "pass" for g in gates)
+    band, label = band_for(score.readiness, all_pass, len(score.critical_gaps))
+    return AssessmentView(
+        summary=_with_score(summary, score),
+        lab=lab,
+        packs=tuple(scored),
+        gates_pack=gates_pack,
+        answers=answers,
+        score=score,
+        gates=gates,
+        band=band,
+        band_label=label,
+        earliest_application=earliest_application_date(lab.profile, gates, as_of),
+        excluded_items=excluded,
     )
 
 
@@ -215,13 +250,24 @@ class AssessmentService:
             q = select(Assessment).order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
             if lab_id is not None:
                 q = q.where(Assessment.lab_id == lab_id)
-            summaries = [self._summary(s, r) for r in s.scalars(q)]
-        if not with_scores:
-            return summaries
+            rows = list(s.scalars(q))
+            summaries = [self._summary(s, r) for r in rows]
+            if not with_scores or not rows:
+                return summaries
+            profiles = {r.lab_id: lab_to_dto(r.lab).profile for r in rows}
+            statuses: dict[int, dict[str, DomainAnswer]] = {r.id: {} for r in rows}
+            # one query for every listed assessment's statuses (the list is shown at start-up)
+            for aid, item_id, status in s.execute(
+                select(Answer.assessment_id, Answer.item_id, Answer.status).where(
+                    Answer.assessment_id.in_(list(statuses))
+                )
+            ):
+                statuses[aid][item_id] = DomainAnswer(item_id, Status(status))
         out = []
         for summ in summaries:
-            v = self.view(summ.id)
-            out.append(v.summary)
+            scored = [p for p in self.packs(summ.id) if p.kind != "gates"]
+            score = score_assessment(scored, statuses[summ.id], profiles[summ.lab_id])
+            out.append(_with_score(summ, score))
         return out
 
     def answers(self, assessment_id: int) -> dict[str, AnswerDTO]:
@@ -243,38 +289,10 @@ class AssessmentService:
                 r.item_id: _answer_dto(r)
                 for r in s.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
             }
-        as_of = as_of or summary.assessed_on
-        domain = {k: DomainAnswer(k, a.status, a.note, a.na_reason, a.maturity, a.flagged) for k, a in answers.items()}
-        scored = [p for p in packs if p.kind != "gates"]
+        scored = tuple(p for p in packs if p.kind != "gates")
         gates_pack = next((p for p in packs if p.kind == "gates"), None)
-        score = score_assessment(scored, domain, lab.profile)
-        gates = evaluate_gates(gates_pack, lab.profile, scored, domain, score, as_of)
-        band, label = band_for(
-            score.readiness, bool(gates) and all(g.state == "pass" for g in gates), len(score.critical_gaps)
-        )
         excluded = frozenset(it.id for p in scored for it in p.items if not item_applies(it, lab.profile))
-        summary = AssessmentSummary(
-            **{
-                **summary.__dict__,
-                "readiness": score.readiness,
-                "progress": score.progress.percent,
-                "gaps": len(score.gaps),
-                "critical_gaps": len(score.critical_gaps),
-            }
-        )
-        return AssessmentView(
-            summary=summary,
-            lab=lab,
-            packs=scored,
-            gates_pack=gates_pack,
-            answers=answers,
-            score=score,
-            gates=gates,
-            band=band,
-            band_label=label,
-            earliest_application=earliest_application_date(lab.profile, gates, as_of),
-            excluded_items=excluded,
-        )
+        return _scored_view(summary, lab, scored, gates_pack, answers, excluded, as_of)
 
     def rescore(
         self, view: AssessmentView, answers: dict[str, AnswerDTO], as_of: dt.date | None = None
@@ -286,32 +304,8 @@ class AssessmentService:
         after re-reading, because the packs are immutable snapshots and the lab is taken from ``view``.
         Added for the desktop UI (one keyboard answer must update the dashboard within a frame).
         """
-        import dataclasses
-
-        as_of = as_of or view.summary.assessed_on
-        domain = {k: DomainAnswer(k, a.status, a.note, a.na_reason, a.maturity, a.flagged) for k, a in answers.items()}
-        profile = view.lab.profile
-        score = score_assessment(view.packs, domain, profile)
-        gates = evaluate_gates(view.gates_pack, profile, view.packs, domain, score, as_of)
-        band, label = band_for(
-            score.readiness, bool(gates) and all(g.state == "pass" for g in gates), len(score.critical_gaps)
-        )
-        summary = dataclasses.replace(
-            view.summary,
-            readiness=score.readiness,
-            progress=score.progress.percent,
-            gaps=len(score.gaps),
-            critical_gaps=len(score.critical_gaps),
-        )
-        return dataclasses.replace(
-            view,
-            summary=summary,
-            answers=dict(answers),
-            score=score,
-            gates=gates,
-            band=band,
-            band_label=label,
-            earliest_application=earliest_application_date(profile, gates, as_of),
+        return _scored_view(
+            view.summary, view.lab, view.packs, view.gates_pack, dict(answers), view.excluded_items, as_of
         )
 
     def history(self, assessment_id: int, item_id: str | None = None) -> list[HistoryEntry]:
