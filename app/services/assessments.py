@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +23,7 @@ from app.assessment.model import Status, parse_status
 from app.assessment.scoring import band_for, score_assessment
 from app.checklists.schema import Checklist, Item
 from app.checklists.validate import checklist_from_data
-from app.services.catalog import Catalog, canonical_json, content_hash
+from app.services.catalog import Catalog, content_hash
 from app.services.dto import (
     AnswerDTO,
     AssessmentSummary,
@@ -43,16 +42,24 @@ MAX_NOTE = 100_000
 ASSESSMENT_STATUSES = ("in_progress", "completed", "archived")
 
 
-@functools.lru_cache(maxsize=64)
-def _checklist_from_snapshot(sha256: str, content_json: str) -> Checklist:
-    import json
-
-    return checklist_from_data(json.loads(content_json), source=f"snapshot {sha256[:12]}")
+_SNAPSHOTS: dict[tuple[str, str, str], Checklist] = {}
+_SNAPSHOT_CACHE_SIZE = 64
 
 
 def snapshot_checklist(row: ChecklistSnapshot) -> Checklist:
-    """The checklist stored in a snapshot row (parsed once per process)."""
-    return _checklist_from_snapshot(row.sha256, canonical_json(row.content))
+    """The checklist stored in a snapshot row, parsed and validated once per process.
+
+    Snapshots never change, so (id, version, content hash) identifies the parsed result; the key is
+    cheap, unlike re-serialising the whole content to build a cache key on every call.
+    """
+    key = (row.checklist_id, row.version, row.sha256)
+    checklist = _SNAPSHOTS.get(key)
+    if checklist is None:
+        if len(_SNAPSHOTS) >= _SNAPSHOT_CACHE_SIZE:
+            _SNAPSHOTS.clear()
+        checklist = checklist_from_data(row.content, source=f"snapshot {row.sha256[:12]}")
+        _SNAPSHOTS[key] = checklist
+    return checklist
 
 
 @dataclass(frozen=True)

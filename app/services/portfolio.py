@@ -360,7 +360,7 @@ class PortfolioService:
         meta = _Meta()
         rows = conn.execute(select(snap).where(snap.c.id.in_(sorted(used))).order_by(snap.c.id)) if used else ()
         for row in rows:
-            checklist: Checklist = snapshot_checklist(_SnapRow(row.sha256, row.content))
+            checklist: Checklist = snapshot_checklist(_SnapRow(row.checklist_id, row.version, row.sha256, row.content))
             meta.packs.append(f"{checklist.id} {checklist.version}")
             cnas = checklist.kind == "requirements"
             for it in checklist.items:
@@ -634,6 +634,10 @@ class PortfolioService:
 
 @dataclass(frozen=True)
 class _SnapRow:
+    """A snapshot row read through Core (the read-only ranking engine), shaped like the ORM row."""
+
+    checklist_id: str
+    version: str
     sha256: str
     content: dict | str
 
