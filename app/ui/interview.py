@@ -123,6 +123,27 @@ class NoteEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+class _WrappedColumn(QWidget):
+    """A column of word-wrapped labels inside a QScrollArea.
+
+    QScrollArea ignores height-for-width, so with long wrapped text the layout squeezes the labels and
+    clips the question; this keeps the column at least as tall as its text needs at the current width,
+    and the scroll area scrolls instead.
+    """
+
+    def refit(self) -> None:
+        """Recompute the height the text needs (call after changing the labels' text)."""
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            need = layout.heightForWidth(self.width())
+            if need != self.minimumHeight():
+                self.setMinimumHeight(need)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.refit()
+
+
 class InterviewWidget(QWidget):
     """See the module docstring."""
 
@@ -224,7 +245,7 @@ class InterviewWidget(QWidget):
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QFrame.Shape.NoFrame)
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps instead
-        left = QWidget()
+        left = self._text_column = _WrappedColumn()
         lv = QVBoxLayout(left)
         self.reverify_banner = QFrame()
         self.reverify_banner.setObjectName("reverify_banner")
@@ -664,6 +685,7 @@ class InterviewWidget(QWidget):
         self.guidance.setText(it.guidance.get(lang))
         ex = it.evidence.get(lang)
         self.evidence_examples.setText("\n".join(f"• {e}" for e in ex))
+        self._text_column.refit()
         self.evidence_title.setVisible(bool(ex))
         self._show_answer(it.id)
         self.evidence.set_item(self.session, it.id)
