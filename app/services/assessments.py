@@ -8,7 +8,6 @@ by someone else (shared PostgreSQL database, two windows).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,13 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.assessment.applicability import item_applies
-from app.assessment.gates import earliest_application_date, evaluate_gates
-from app.assessment.model import Answer as DomainAnswer
 from app.assessment.model import Status, parse_status
-from app.assessment.scoring import band_for, score_assessment
 from app.checklists.schema import Checklist, Item
-from app.checklists.validate import checklist_from_data
 from app.services.catalog import Catalog, content_hash
 from app.services.dto import (
     AnswerDTO,
@@ -30,36 +24,23 @@ from app.services.dto import (
     AssessmentView,
     BulkResult,
     HistoryEntry,
-    PackRef,
 )
 from app.services.errors import NotFound, ValidationError
-from app.services.labs import to_dto as lab_to_dto
+from app.services.views import (
+    answer_dto,
+    build_view,
+    lab_dto,
+    scored_summaries,
+    scored_view,
+    snapshot_checklist,
+    summary_from,
+)
 from app.storage.database import Database
 from app.storage.errors import StaleWriteError
 from app.storage.orm import Answer, AnswerHistory, Assessment, AssessmentPack, ChecklistSnapshot, Lab, utcnow
 
 MAX_NOTE = 100_000
 ASSESSMENT_STATUSES = ("in_progress", "completed", "archived")
-
-
-_SNAPSHOTS: dict[tuple[str, str, str], Checklist] = {}
-_SNAPSHOT_CACHE_SIZE = 64
-
-
-def snapshot_checklist(row: ChecklistSnapshot) -> Checklist:
-    """The checklist stored in a snapshot row, parsed and validated once per process.
-
-    Snapshots never change, so (id, version, content hash) identifies the parsed result; the key is
-    cheap, unlike re-serialising the whole content to build a cache key on every call.
-    """
-    key = (row.checklist_id, row.version, row.sha256)
-    checklist = _SNAPSHOTS.get(key)
-    if checklist is None:
-        if len(_SNAPSHOTS) >= _SNAPSHOT_CACHE_SIZE:
-            _SNAPSHOTS.clear()
-        checklist = checklist_from_data(row.content, source=f"snapshot {row.sha256[:12]}")
-        _SNAPSHOTS[key] = checklist
-    return checklist
 
 
 @dataclass(frozen=True)
@@ -70,55 +51,6 @@ class AnswerChange:
     status: Status
     note: str = ""
     na_reason: str = ""
-
-
-def _answer_dto(row: Answer) -> AnswerDTO:
-    return AnswerDTO(
-        item_id=row.item_id,
-        status=Status(row.status),
-        note=row.note or "",
-        na_reason=row.na_reason or "",
-        maturity=row.maturity,
-        flagged=bool(row.flagged),
-        reverify=bool(row.reverify),
-        version=row.version,
-        updated_by=row.updated_by or "",
-        updated_at=row.updated_at,
-    )
-
-
-def _with_score(summary: AssessmentSummary, score) -> AssessmentSummary:
-    """The summary line with readiness, progress and gap counts from ``score``."""
-    return dataclasses.replace(
-        summary,
-        readiness=score.readiness,
-        progress=score.progress.percent,
-        gaps=len(score.gaps),
-        critical_gaps=len(score.critical_gaps),
-    )
-
-
-def _scored_view(summary, lab, scored, gates_pack, answers, excluded, as_of) -> AssessmentView:
-    """Score ``answers`` over the packs and build the view: the one place view() and rescore() share."""
-    as_of = as_of or summary.assessed_on
-    domain = {k: DomainAnswer(k, a.status, a.note, a.na_reason, a.maturity, a.flagged) for k, a in answers.items()}
-    score = score_assessment(scored, domain, lab.profile)
-    gates = evaluate_gates(gates_pack, lab.profile, scored, domain, score, as_of)
-    all_pass = bool(gates) and all(g.state == "pass" for g in gates)
-    band, label = band_for(score.readiness, all_pass, len(score.critical_gaps))
-    return AssessmentView(
-        summary=_with_score(summary, score),
-        lab=lab,
-        packs=tuple(scored),
-        gates_pack=gates_pack,
-        answers=answers,
-        score=score,
-        gates=gates,
-        band=band,
-        band_label=label,
-        earliest_application=earliest_application_date(lab.profile, gates, as_of),
-        excluded_items=excluded,
-    )
 
 
 class AssessmentService:
@@ -228,28 +160,8 @@ class AssessmentService:
                 return p.item(item_id)
         raise NotFound("item", item_id)
 
-    def _summary(self, s, row: Assessment, with_score: bool = False) -> AssessmentSummary:
-        refs = tuple(
-            PackRef(
-                ap.snapshot.checklist_id,
-                ap.snapshot.version,
-                snapshot_checklist(ap.snapshot).title,
-                snapshot_checklist(ap.snapshot).kind,
-            )
-            for ap in row.packs
-        )
-        return AssessmentSummary(
-            id=row.id,
-            uid=row.uid,
-            lab_id=row.lab_id,
-            lab_name=row.lab.name,
-            title=row.title or "",
-            assessor=row.assessor or "",
-            assessed_on=row.assessed_on,
-            status=row.status,
-            follows_id=row.follows_id,
-            packs=refs,
-        )
+    def _summary(self, s, row: Assessment) -> AssessmentSummary:
+        return summary_from(row, row.lab.name, (ap.snapshot for ap in row.packs))
 
     def list(self, lab_id: int | None = None, *, with_scores: bool = True) -> list[AssessmentSummary]:
         """Assessments, newest first, optionally of one lab, with readiness and progress."""
@@ -261,27 +173,22 @@ class AssessmentService:
             summaries = [self._summary(s, r) for r in rows]
             if not with_scores or not rows:
                 return summaries
-            profiles = {r.lab_id: lab_to_dto(r.lab).profile for r in rows}
-            statuses: dict[int, dict[str, DomainAnswer]] = {r.id: {} for r in rows}
+            profiles = {r.lab_id: lab_dto(r.lab).profile for r in rows}
+            statuses: dict[int, dict[str, str]] = {r.id: {} for r in rows}
             # one query for every listed assessment's statuses (the list is shown at start-up)
             for aid, item_id, status in s.execute(
                 select(Answer.assessment_id, Answer.item_id, Answer.status).where(
                     Answer.assessment_id.in_(list(statuses))
                 )
             ):
-                statuses[aid][item_id] = DomainAnswer(item_id, Status(status))
-        out = []
-        for summ in summaries:
-            scored = [p for p in self.packs(summ.id) if p.kind != "gates"]
-            score = score_assessment(scored, statuses[summ.id], profiles[summ.lab_id])
-            out.append(_with_score(summ, score))
-        return out
+                statuses[aid][item_id] = status
+        return scored_summaries(summaries, self.packs, statuses, profiles)
 
     def answers(self, assessment_id: int) -> dict[str, AnswerDTO]:
         """Current answers by item id (unanswered items are absent)."""
         with self.db.transaction() as s:
             rows = s.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
-            return {r.item_id: _answer_dto(r) for r in rows}
+            return {r.item_id: answer_dto(r) for r in rows}
 
     def view(self, assessment_id: int, as_of: dt.date | None = None) -> AssessmentView:
         """Score an assessment: clause scores, gates, band, critical gaps, progress."""
@@ -291,15 +198,11 @@ class AssessmentService:
             if row is None:
                 raise NotFound("assessment", assessment_id)
             summary = self._summary(s, row)
-            lab = lab_to_dto(row.lab)
+            lab = lab_dto(row.lab)
             answers = {
-                r.item_id: _answer_dto(r)
-                for r in s.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
+                r.item_id: answer_dto(r) for r in s.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
             }
-        scored = tuple(p for p in packs if p.kind != "gates")
-        gates_pack = next((p for p in packs if p.kind == "gates"), None)
-        excluded = frozenset(it.id for p in scored for it in p.items if not item_applies(it, lab.profile))
-        return _scored_view(summary, lab, scored, gates_pack, answers, excluded, as_of)
+        return build_view(summary, lab, packs, answers, as_of)
 
     def rescore(
         self, view: AssessmentView, answers: dict[str, AnswerDTO], as_of: dt.date | None = None
@@ -311,7 +214,7 @@ class AssessmentService:
         after re-reading, because the packs are immutable snapshots and the lab is taken from ``view``.
         Added for the desktop UI (one keyboard answer must update the dashboard within a frame).
         """
-        return _scored_view(
+        return scored_view(
             view.summary, view.lab, view.packs, view.gates_pack, dict(answers), view.excluded_items, as_of
         )
 
@@ -457,7 +360,7 @@ class AssessmentService:
                 maturity=maturity,
             )
             s.flush()
-            return _answer_dto(row)
+            return answer_dto(row)
 
     def set_flag(self, assessment_id: int, item_id: str, flagged: bool, by: str = "") -> AnswerDTO:
         """Mark or unmark an item for review (keeps its answer)."""
@@ -473,7 +376,7 @@ class AssessmentService:
                 s, assessment_id, change, by, None, flagged=flagged, reverify=current.reverify if current else None
             )
             s.flush()
-            return _answer_dto(row)
+            return answer_dto(row)
 
     def answer_many(self, assessment_id: int, changes: Iterable[AnswerChange], by: str = "") -> BulkResult:
         """Apply many answers in ONE transaction: all are saved, or none (first problem raised)."""
@@ -517,7 +420,7 @@ class AssessmentService:
                 row.updated_by = by
                 row.updated_at = utcnow()
             s.flush()
-            return _answer_dto(row)
+            return answer_dto(row)
 
     def set_status(self, assessment_id: int, status: str) -> None:
         """Mark an assessment in progress, completed or archived."""

@@ -10,26 +10,14 @@ from sqlalchemy import select
 
 from app.services.dto import EvidenceDTO
 from app.services.errors import NotFound, ValidationError
+from app.services.views import evidence_dto
 from app.storage.database import Database
 from app.storage.orm import Assessment, Evidence, EvidenceBlob, utcnow
 
 MAX_EVIDENCE_BYTES = 100 * 1024 * 1024
 
 
-def _dto(row: Evidence) -> EvidenceDTO:
-    return EvidenceDTO(
-        id=row.id,
-        uid=row.uid,
-        assessment_id=row.assessment_id,
-        item_id=row.item_id,
-        sha256=row.sha256,
-        original_name=row.original_name,
-        size=row.size,
-        mime=row.mime,
-        added_by=row.added_by or "",
-        added_at=row.added_at,
-        removed=row.removed_at is not None,
-    )
+_dto = evidence_dto
 
 
 class EvidenceService:

@@ -3,48 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from sqlalchemy import select
 
-from app.assessment.model import ACTIVITIES, INDUSTRIES, SIZES, LabProfile, PTRecord, ScopeMethod
+from app.assessment.model import ACTIVITIES, INDUSTRIES, SIZES, LabProfile
 from app.checklists.schema import OWNER_ROLES, TEST_FIELDS
 from app.services.dto import LabDTO
 from app.services.errors import NotFound, ValidationError
+from app.services.views import lab_dto
 from app.storage.database import Database
 from app.storage.orm import Lab
 
 MAX_NAME = 200
-
-
-def profile_from_row(row: Lab) -> LabProfile:
-    """Build the domain profile from a lab row."""
-    return LabProfile(
-        name=row.name,
-        industry=row.industry,
-        size=row.size,
-        staff_count=row.staff_count,
-        activities=tuple(row.activities or ()),
-        test_fields=tuple(row.test_fields or ()),
-        ms_option=row.ms_option,
-        ms_start_date=row.ms_start_date,
-        last_internal_audit=row.last_internal_audit,
-        last_management_review=row.last_management_review,
-        declaration_voluntary=row.declaration_voluntary,
-        legal_status_confirmed=row.legal_status_confirmed,
-        declaration_truthful=row.declaration_truthful,
-        declaration_rules=row.declaration_rules,
-        sub_fields=tuple(row.sub_fields or ()),
-        pt_records=tuple(
-            PTRecord(r["sub_field"], dt.date.fromisoformat(r["date"]), r["result"], r.get("provider", ""))
-            for r in (row.pt_records or ())
-        ),
-        scope_methods=tuple(
-            ScopeMethod(m["standard"], m.get("parameter", ""), m.get("has_experience"))
-            for m in (row.scope_methods or ())
-        ),
-        staff=dict(row.staff or {}),
-    )
 
 
 def validate_profile(p: LabProfile) -> None:
@@ -103,9 +73,7 @@ def _apply(row: Lab, p: LabProfile) -> None:
     row.staff = dict(p.staff)
 
 
-def to_dto(row: Lab) -> LabDTO:
-    """A lab row as a DTO."""
-    return LabDTO(id=row.id, uid=row.uid, profile=profile_from_row(row), notes=row.notes or "")
+to_dto = lab_dto  # the name the services use for a lab row -> DTO
 
 
 class LabService:

@@ -303,7 +303,7 @@ class MaintenanceService:
             return s.scalar(select(EvidenceBlob.data).where(EvidenceBlob.sha256 == digest))
 
     def _answers(self, findings: list[Finding], checks: list[str], stats: dict) -> None:
-        from app.services.assessments import snapshot_checklist
+        from app.services.views import snapshot_checklist
 
         checks.append("answer-items")
         with self.db.transaction() as s:

@@ -35,8 +35,8 @@ from sqlalchemy import Date, bindparam, select, text
 from app.assessment.model import INDUSTRIES, SIZES
 from app.assessment.plan import THEME_TITLES
 from app.checklists.schema import CNAS_CLAUSES, Checklist, Text, clause_key
-from app.services.assessments import snapshot_checklist
 from app.services.errors import ValidationError
+from app.services.views import snapshot_checklist
 from app.storage.database import Database
 from app.storage.orm import Assessment, ChecklistSnapshot, Lab
 

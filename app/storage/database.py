@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +20,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.storage.errors import DatabaseError, classify_db_error
+from app.storage.revisions import MIGRATIONS, head_revision, known_revisions
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+__all__ = ["MIGRATIONS", "Database", "head_revision", "known_revisions", "open_database"]
 
 
 def _alembic_config():
@@ -32,34 +31,6 @@ def _alembic_config():
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
-
-
-_REV_RE = re.compile(r"^(revision|down_revision)\s*=\s*(?:'([^']*)'|\"([^\"]*)\"|None)", re.MULTILINE)
-
-
-@functools.cache
-def known_revisions() -> list[str]:
-    """Every schema revision this version of the app knows, oldest first.
-
-    Read from the migration files' ``revision``/``down_revision`` lines instead of through Alembic,
-    because importing Alembic costs ~0.1 s of start-up and is only needed when a migration runs.
-    ``tests/integration/test_schema_revisions.py`` checks this agrees with Alembic's own walk.
-    """
-    parent: dict[str | None, str] = {}
-    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
-        found = {m.group(1): (m.group(2) or m.group(3)) for m in _REV_RE.finditer(path.read_text(encoding="utf-8"))}
-        if "revision" in found:
-            parent[found.get("down_revision")] = found["revision"]
-    chain, rev = [], parent.get(None)
-    while rev is not None:
-        chain.append(rev)
-        rev = parent.get(rev)
-    return chain
-
-
-def head_revision() -> str:
-    """The newest schema revision this version of the app writes."""
-    return known_revisions()[-1]
 
 
 def redact_url(url: str) -> str:

@@ -17,6 +17,18 @@ def open_services(db_url: str | None = None, catalog: Any = None) -> Any:
     return _open(db_url, catalog=catalog)
 
 
+def start_services(db_url: str) -> Any | None:
+    """Services for a fast first paint, or None when the database must be opened first.
+
+    Returns ``app.services.quickstart.StartupServices``: the first screen reads through a light
+    reader while the full services open on a worker thread (``start()``); any write waits for them.
+    None for a new, older-schema or server database: call ``open_services`` instead.
+    """
+    from app.services.quickstart import start_services as _start
+
+    return _start(db_url, lambda: open_services(db_url))
+
+
 def create_demo(services: Any):
     """Create (or re-create) the demo lab and its answered assessment; returns ``(LabDTO, AssessmentSummary)``."""
     from app.services.demo import create_demo as _create

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -121,8 +121,42 @@ class Application(QObject):
         QTimer.singleShot(0, lambda: self.build_window().show())
 
 
+class _LoaderWatch(QObject):
+    """Carries the background open's outcome from the worker thread to the GUI thread."""
+
+    finished = Signal(object)
+
+
+def watch_startup(services, window_of) -> _LoaderWatch:
+    """Start opening the full services behind a fast first paint; report a failure in a dialog.
+
+    ``window_of()`` returns the current main window (it is rebuilt on a language switch).  If the
+    database cannot be opened after all (locked beyond the busy timeout, damaged), the user is told
+    what happened and what to do, and the window closes: nothing was written, because every write
+    waits for the full services.
+    """
+    watch = _LoaderWatch(QApplication.instance())
+
+    def finished(exc) -> None:
+        if exc is None:
+            return
+        win = window_of()
+        errors.report(win, exc)
+        if win is not None:
+            win.close()  # the last window: the event loop ends and run_gui returns 1
+
+    watch.finished.connect(finished)
+    services.on_done(watch.finished.emit)  # emitted on the worker: Qt queues it to this thread
+    services.start()
+    return watch
+
+
 def run_gui(db_url: str | None = None) -> int:
-    """Open the main window on ``db_url`` (default: the embedded database) and run the event loop."""
+    """Open the main window on ``db_url`` (default: the embedded database) and run the event loop.
+
+    A current SQLite database is shown at once from a light reader while the full services open on
+    a worker thread (``app.services.quickstart``); anything else is opened first, as before.
+    """
     app = create_application()
     settings = AppSettings()
     set_language(pick_language(settings))
@@ -130,20 +164,30 @@ def run_gui(db_url: str | None = None) -> int:
     url = db_url or default_db_url()
     if "://" not in url:
         url = f"sqlite:///{os.path.abspath(os.path.expanduser(url))}"
-    try:
-        services = backend.open_services(url)
-    except Exception as exc:  # noqa: BLE001 - show what happened and what to do, then exit
-        install_translators(app, language())
-        errors.report(None, exc)
-        return 1
+    services = backend.start_services(url)
+    fast = services is not None
+    if not fast:
+        try:
+            services = backend.open_services(url)
+        except Exception as exc:  # noqa: BLE001 - show what happened and what to do, then exit
+            install_translators(app, language())
+            errors.report(None, exc)
+            return 1
     controller = Application(services, settings, url)
     win = controller.build_window()
     win.show()
+    if fast:
+        from PySide6.QtCore import QTimer
+
+        # after the first paint, so the worker's imports do not compete with it
+        QTimer.singleShot(0, lambda: watch_startup(services, lambda: controller.window))
     code = app.exec()
+    if fast and services.error is not None:
+        code = 1
+    if controller.window is not None:
+        controller.window.shutdown()
     try:
-        if controller.window is not None:
-            controller.window.shutdown()
         controller.services.close()
-    finally:
-        pass
+    except Exception as exc:  # noqa: BLE001 - the failure was already reported; exit quietly
+        errors.log_unexpected(exc)
     return code
