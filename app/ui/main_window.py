@@ -91,6 +91,9 @@ class MainWindow(QMainWindow):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in range(1, NavigatorModel.COL_PROGRESS + 1):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        # date and status are folded into the name cell: separate columns squeezed the title away
+        self.nav.setColumnHidden(NavigatorModel.COL_DATE, True)
+        self.nav.setColumnHidden(NavigatorModel.COL_STATUS, True)
         self.nav.selectionModel().currentChanged.connect(self._on_nav_current_changed)
         self.nav.activated.connect(self._on_nav_activated)
         self.nav_dock = QDockWidget(tr("nav.title"), self)

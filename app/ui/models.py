@@ -95,7 +95,9 @@ class NavigatorModel(_TwoLevelModel):
     """Labs (top level) and their assessments (children).
 
     Columns: name, date, status, readiness, progress.  ``ID_ROLE`` gives the lab or assessment
-    id, ``KIND_ROLE`` says which.
+    id, ``KIND_ROLE`` says which.  The navigator shows name, readiness and progress only: an
+    assessment's name cell carries its title, date and (unless in progress) status, so the title is
+    readable at the dock's default width in both languages.
     """
 
     COL_NAME, COL_DATE, COL_STATUS, COL_READINESS, COL_PROGRESS = range(5)
@@ -146,6 +148,16 @@ class NavigatorModel(_TwoLevelModel):
         """The labs shown."""
         return list(self._labs)
 
+    @staticmethod
+    def _assessment_label(a: AssessmentSummary) -> str:
+        """Title and date in one cell (the dock is narrow), plus the status unless in progress."""
+        date = a.assessed_on.isoformat()
+        label = f"{a.title} · {date}" if a.title else date
+        if a.status != "in_progress":
+            key = f"status.{a.status}"
+            label += f" · {tr(key) if key in _STATUS_KEYS else a.status}"
+        return label
+
     # -- QAbstractItemModel --------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -185,7 +197,7 @@ class NavigatorModel(_TwoLevelModel):
         a = self._children[index.internalId() - 1][index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_NAME:
-                return a.title or a.assessed_on.isoformat()
+                return self._assessment_label(a)
             if col == self.COL_DATE:
                 return a.assessed_on.isoformat()
             if col == self.COL_STATUS:

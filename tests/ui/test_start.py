@@ -89,11 +89,37 @@ def test_navigator_lists_labs_and_assessments(window, services, assessment):
     lab_idx = m.index(0, 0)
     assert lab_idx.data() == "测试实验室"
     child = m.index(0, 0, lab_idx)
-    assert child.data() == "Mini"
+    assert child.data() == f"Mini · {assessment.assessed_on.isoformat()}"
     assert m.index(0, m.COL_DATE, lab_idx).data() == assessment.assessed_on.isoformat()
     assert m.index(0, m.COL_STATUS, lab_idx).data() == "进行中"
     window.session.answer("T-4.1-01", __import__("app.assessment.model", fromlist=["Status"]).Status.CONFORM)
     assert m.index(0, m.COL_READINESS, lab_idx).data() == "100%"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_navigator_title_is_readable_at_the_default_dock_width(qtbot, services, ui_settings, lab, messages, lang):
+    """The assessment's title, date and status share the name column, which keeps most of the dock."""
+    from app.ui.i18n import set_language
+    from app.ui.main_window import MainWindow
+
+    a = services.assessments.create(lab.id, ["mini-cl01"], title="Initial diagnosis 首次诊断")
+    services.assessments.set_status(a.id, "completed")
+    set_language(lang)
+    w = MainWindow(services, ui_settings, services.db.url)
+    qtbot.addWidget(w)
+    w.start()
+    w.show()
+    qtbot.waitExposed(w)
+    nav = w.nav
+    idx = w.nav_model.index_of_assessment(a.id)
+    text = idx.data()
+    assert text.startswith("Initial diagnosis 首次诊断 · ")
+    assert text.endswith("已完成" if lang == "zh" else "completed")
+    visible = [c for c in range(w.nav_model.columnCount()) if not nav.isColumnHidden(c)]
+    assert visible == [w.nav_model.COL_NAME, w.nav_model.COL_READINESS, w.nav_model.COL_PROGRESS]
+    # the name column gets at least half of the dock: the title is not squeezed to nothing
+    assert nav.columnWidth(w.nav_model.COL_NAME) >= nav.viewport().width() // 2
+    w.shutdown()
 
 
 def test_language_switch_rebuilds_the_window_in_english(qtbot, services, ui_settings, assessment, messages):
