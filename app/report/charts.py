@@ -195,3 +195,17 @@ def _fit(text: str, width: float, size: float) -> str:
     while text and stringWidth(text + "…", FONT, size) > width:
         text = text[:-1]
     return text + "…"
+
+
+def clause_charts(clauses, half: float) -> tuple[Drawing, Drawing]:
+    """The clause radar and the per-clause bars for a report (``clauses``: rows with key, percent)."""
+    keys = [c.key for c in clauses]
+    values = [c.percent for c in clauses]
+    return radar(keys, values, width=half, height=half), bars(
+        keys, values, width=half, height=max(half, 9.0 * len(keys) + 40)
+    )
+
+
+def roadmap(data, width: float) -> Drawing:
+    """The roadmap (``gantt``) of a report's phases, route milestones and action due dates."""
+    return gantt(data.phases, data.route, [(a.phase, a.due) for a in data.actions], width=width, lang=data.lang)

@@ -1,13 +1,15 @@
 """The editable Word report (python-docx): the same plan with real headings and tables.
 
 Users edit and sign the Word file before sending it, so everything is plain text in ordinary
-tables (no text boxes, no images of text).  User text is written exactly as typed; line breaks
+tables (no text boxes, no images of text).  The charts (clause radar and bars, the roadmap) are the
+PDF's own drawings as PNG pictures (``app.report.raster``).  User text is written exactly as typed; line breaks
 become Word line breaks.  Control characters that XML cannot hold are shown as their visible
 Unicode "control picture" (U+2400 block) instead of being dropped.
 """
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 from docx import Document
@@ -16,6 +18,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from app.report import charts, raster
 from app.report.labels import label
 
 EAST_ASIA_FONT = "Microsoft YaHei"
@@ -90,6 +93,18 @@ def _d(d) -> str:
 
 def _pct(v) -> str:
     return "—" if v is None else f"{v:.1f}%"
+
+
+CHART_W_MM = 88  # two charts side by side in the 180 mm text width
+
+
+def _picture(paragraph, drawing, width_mm: float) -> bool:
+    """Add ``drawing`` as a PNG picture to ``paragraph``; False if it could not be rasterised."""
+    png = raster.to_png(drawing)
+    if png is None:
+        return False
+    paragraph.add_run().add_picture(BytesIO(png), width=Mm(width_mm))
+    return True
 
 
 def write_docx(data, out: Path) -> Path:
@@ -169,6 +184,15 @@ def write_docx(data, out: Path) -> Path:
     for n in data.notes:
         _text(doc.add_paragraph(style="List Bullet"), n)
 
+    heading(L("charts"), 1)
+    half_pt = CHART_W_MM / 25.4 * 72
+    pictures = doc.add_table(rows=2, cols=2)
+    for col, (key, drawing) in enumerate(zip(("radar", "bars"), charts.clause_charts(data.clauses, half_pt))):
+        _text(pictures.cell(0, col).paragraphs[0], L(key), size=8)
+        drawn = _picture(pictures.cell(1, col).paragraphs[0], drawing, CHART_W_MM)
+    if not drawn:
+        _text(doc.add_paragraph(), L("charts_unavailable"))
+
     heading(L("clause_table"), 1)
     _table(
         doc,
@@ -233,6 +257,7 @@ def write_docx(data, out: Path) -> Path:
     )
 
     heading(L("roadmap"), 1)
+    _picture(doc.add_paragraph(), charts.roadmap(data, 180 / 25.4 * 72), 180)
     _table(doc, [L("phase"), L("start"), L("due")], [(p.title, _d(p.start), _d(p.end)) for p in data.phases])
     heading(L("route_milestones"), 2)
     ms = sorted([*data.route, *data.milestones], key=lambda m: (m.date, m.id))

@@ -407,11 +407,8 @@ def _summary(data, st, L):
 
 
 def _charts(data, st, L):
-    keys = [c.key for c in data.clauses]
-    values = [c.percent for c in data.clauses]
     half = BODY_W / 2 - 3 * mm
-    r = charts.radar(keys, values, width=half, height=half)
-    b = charts.bars(keys, values, width=half, height=max(half, 9.0 * len(keys) + 40))
+    r, b = charts.clause_charts(data.clauses, half)
     grid = _Tbl(
         [[_p(L("radar"), st.small), _p(L("bars"), st.small)], [r, b]],
         colWidths=[half + 3 * mm] * 2,
@@ -551,8 +548,7 @@ def _action_plan(data, st, L):
 
 def _roadmap(data, st, L):
     out = [PageBreak(), _h(L("roadmap"), st.h1, 0)]
-    dues = [(a.phase, a.due) for a in data.actions]
-    out.append(charts.gantt(data.phases, data.route, dues, width=BODY_W, lang=data.lang))
+    out.append(charts.roadmap(data, BODY_W))
     out.append(Spacer(1, 4 * mm))
     rows = [_headrow([L("phase"), L("start"), L("due")], st)]
     rows += [[_p(p.title, st.cell), _p(_date(p.start), st.cell), _p(_date(p.end), st.cell)] for p in data.phases]

@@ -159,6 +159,47 @@ def test_docx_is_editable_and_exact(report_case, tmp_path):
     assert d.core_properties.author == "张顾问 & Co"
 
 
+def test_docx_has_the_pdf_charts_as_pictures(report_case, tmp_path):
+    """Radar, bars and roadmap are in the Word file as real, non-blank pictures of the PDF's drawings."""
+    import io
+
+    pytest.importorskip("rlPyCairo", reason="Word charts need the charts extra (CI installs it)")
+
+    import docx
+    from PIL import Image
+
+    svc, aid = report_case
+    d = docx.Document(str(svc.reports.write(aid, tmp_path / "r.docx", "zh")))
+    headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert "2 条款得分图" in headings
+    assert len(d.inline_shapes) == 3
+    images = [
+        Image.open(io.BytesIO(part.blob)).convert("RGB")
+        for part in d.part.package.parts
+        if part.content_type == "image/png"
+    ]
+    assert len(images) == 3
+    for im in images:
+        colours = im.getcolors(maxcolors=1 << 20)
+        assert colours is not None and len(colours) > 50, "a chart picture is (nearly) blank"
+        assert im.width >= 400
+    widest = max(images, key=lambda im: im.width / im.height)
+    assert widest.width / widest.height > 2  # the roadmap is a wide Gantt strip
+
+
+def test_docx_without_a_chart_rasteriser_still_exports_and_says_so(report_case, tmp_path, monkeypatch):
+    import docx
+
+    from app.report import raster
+
+    monkeypatch.setattr(raster, "to_png", lambda drawing, dpi=raster.DPI: None)
+    svc, aid = report_case
+    d = docx.Document(str(svc.reports.write(aid, tmp_path / "r.docx", "en")))
+    assert len(d.inline_shapes) == 0
+    assert any("Charts could not be drawn" in p.text for p in d.paragraphs)
+    assert any(t.rows and "Clause" in t.rows[0].cells[0].text for t in d.tables)
+
+
 def test_xlsx_sheets_are_filterable_and_exact(report_case, tmp_path):
     """The workbook has filterable, frozen gap and action sheets; text stays text, dates are dates."""
     import openpyxl
