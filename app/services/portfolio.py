@@ -200,6 +200,7 @@ class HeatMap:
 class _Meta:
     items: dict[str, tuple[str, Text, str, bool, tuple[str, ...], bool]] = field(default_factory=dict)
     packs: list[str] = field(default_factory=list)
+    lab_fields: dict[str, int] = field(default_factory=dict)  # test field -> labs of the cohort with it
 
 
 def pseudonym(lab_uid: str) -> str:
@@ -404,8 +405,22 @@ class PortfolioService:
         cohort.validate()
         with self._conn(cohort) as conn:
             meta = self._load_meta(conn)
+            meta.lab_fields = self._cohort_fields(conn)
             self._fill_items(conn, meta)
             yield conn, meta
+
+    @staticmethod
+    def _cohort_fields(conn) -> dict[str, int]:
+        """{test field: number of the cohort's labs with it} (one row per lab, read after pf_sel)."""
+        counts: dict[str, int] = {}
+        for (fields,) in conn.execute(
+            text(
+                "SELECT l.test_fields FROM lab l WHERE l.id IN (SELECT a.lab_id FROM assessment a JOIN pf_sel s ON s.id = a.id)"
+            )
+        ):
+            for f in set(json.loads(fields) if isinstance(fields, str) else (fields or ())):
+                counts[f] = counts.get(f, 0) + 1
+        return counts
 
     def _query(self, cohort: Cohort, meta: _Meta, sql: str) -> list[tuple]:
         with self._conn(cohort, meta) as conn:
@@ -484,7 +499,7 @@ class PortfolioService:
         ]
         clauses.sort(key=lambda r: (-r.labs_gap, -r.percent, _CLAUSE_ORDER[r.clause]))
         recommend = max(threshold, DEFAULT_RECOMMEND_PCT) if recommend_pct is None else recommend_pct
-        training = self._recommend(items, meta, recommend)
+        training = self._recommend(items, meta, recommend, cohort)
         return PortfolioResult(
             cohort=cohort,
             labs=int(n_labs or 0),
@@ -497,48 +512,56 @@ class PortfolioService:
             elapsed=time.perf_counter() - t0,
         )
 
-    def _recommend(self, items: list[ItemRank], meta: _Meta, pct: float) -> tuple[TrainingRecommendation, ...]:
+    def _recommend(
+        self, items: list[ItemRank], meta: _Meta, pct: float, cohort: Cohort | None = None
+    ) -> tuple[TrainingRecommendation, ...]:
+        """Group courses for the items most labs fail.
+
+        A module written for certain test fields (e.g. EMC measurement uncertainty) is offered only if
+        the cohort has labs with one of those fields, and only for the cohort's field when it is
+        filtered by one; general modules always qualify.  The same rule decides a single lab's plan
+        (``app.assessment.plan._select_training``).
+        """
         catalogue = self.training_catalogue()
-        modules = list(catalogue.modules) if catalogue else []
-        by_key: dict[str, object] = {}
+        present = set(meta.lab_fields)
+        if cohort is not None and cohort.field:
+            present &= {cohort.field}
+        modules = [m for m in (catalogue.modules if catalogue else ()) if not m.fields or set(m.fields) & present]
+        by_key: dict[str, list] = {}
         for mod in modules:
             for k in mod.action_keys:
-                by_key.setdefault(k, mod)
+                by_key.setdefault(k, []).append(mod)
         out: dict[str, TrainingRecommendation] = {}
         for r in sorted(items, key=lambda r: (-r.percent, -r.labs_gap)):  # highest share first
             if r.percent < pct or not r.labs_applicable:
                 break
             keys = meta.items[r.item_id][4]
-            mod = next((by_key[k] for k in keys if k in by_key), None)
-            if mod is None:
-                mod = next((m for m in modules if r.clause in m.clauses and (not r.theme or m.theme == r.theme)), None)
-            if mod is None:
-                mod = next((m for m in modules if r.clause in m.clauses), None)
-            if mod is not None:
-                mid, title, hours, theme = mod.id, mod.title, mod.hours, mod.theme
-                clauses = tuple(mod.clauses)
-            else:
+            candidates = next((by_key[k] for k in keys if k in by_key), [])
+            # one general course, plus each course written for a test field the cohort has
+            hits = [m for m in candidates if not m.fields][:1] + [m for m in candidates if m.fields]
+            if not hits:
+                hits = [m for m in modules if r.clause in m.clauses and (not r.theme or m.theme == r.theme)][:1]
+            if not hits:
+                hits = [m for m in modules if r.clause in m.clauses][:1]
+            choices = [(m.id, m.title, m.hours, m.theme, tuple(m.clauses)) for m in hits]
+            if not choices:
                 theme = r.theme or "management_system"
-                mid, title, hours, clauses = (
-                    f"theme:{theme}",
+                choices = [(f"theme:{theme}", THEME_TITLES.get(theme, Text(theme, theme)), 0.0, theme, (r.clause,))]
+            for mid, title, hours, theme, clauses in choices:
+                if mid in out:
+                    continue
+                out[mid] = TrainingRecommendation(
+                    theme,
                     THEME_TITLES.get(theme, Text(theme, theme)),
-                    0.0,
-                    (r.clause,),
+                    mid,
+                    title,
+                    hours,
+                    r.percent,
+                    r.labs_gap,
+                    r.item_id,
+                    r.text,
+                    clauses,
                 )
-            if mid in out:
-                continue
-            out[mid] = TrainingRecommendation(
-                theme,
-                THEME_TITLES.get(theme, Text(theme, theme)),
-                mid,
-                title,
-                hours,
-                r.percent,
-                r.labs_gap,
-                r.item_id,
-                r.text,
-                clauses,
-            )
         return tuple(out.values())
 
     # -- drill-down ------------------------------------------------------------------------------

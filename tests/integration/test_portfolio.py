@@ -220,3 +220,50 @@ def test_cli_portfolio_json_and_reports(services, tmp_path, capsys, monkeypatch)
     assert main(["--db", db, "portfolio", "--item", "T-6.4-01", "--show-labs", "--json"]) == 0
     assert {x["lab"] for x in json.loads(capsys.readouterr().out)} == {"甲", "乙"}
     assert main(["--db", db, "portfolio", "--industry", "other"]) == 1
+
+
+def _catalogue():
+    from app.checklists.training import load_training_text
+
+    def module(mid, fields):
+        return f"""
+      - id: {mid}
+        title: {{zh: 课程{mid}, en: Course {mid}}}
+        content: {{zh: 内容, en: Content}}
+        audience: [technical_manager]
+        clauses: ["6.4"]
+        hours: 2
+        method: {{zh: 讲授, en: Classroom}}
+        effectiveness: {{zh: 测验, en: Quiz}}
+        fields: {fields}
+        action_keys: [shared-key]"""
+
+    text = (
+        'format: labassess-training/1\nversion: "t"\nthemes:\n  - id: quality_control\n'
+        "    title: {zh: 质量控制, en: Quality control}\n    modules:"
+        + module("TG", "[]")
+        + module("TA", "[appliance_safety]")
+        + module("TP", "[photometry]")
+        + module("TB", "[battery]")
+        + "\n"
+    )
+    return load_training_text(text, "test-training.yaml")
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        (None, {"TG", "TA", "TP"}),  # no lab of the cohort tests batteries: TB is never offered
+        ("luminaire_safety", {"TG"}),  # the luminaire group gets the general course only
+        ("photometry", {"TG", "TP"}),
+        ("appliance_safety", {"TG", "TA"}),
+    ],
+)
+def test_training_recommendations_follow_the_cohorts_test_fields(portfolio, field, expected):
+    """A course written for a test field is suggested only to cohorts with labs in that field."""
+    from app.services.portfolio import Cohort, PortfolioService
+
+    service = PortfolioService(portfolio.db, training=_catalogue())
+    r = service.rank(Cohort(field=field), recommend_pct=0)
+    offered = {t.module_id for t in r.training if t.item_id == "T-6.4-01" or t.module_id in {"TG", "TA", "TP", "TB"}}
+    assert offered == expected
