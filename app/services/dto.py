@@ -134,6 +134,21 @@ class BulkResult:
 
 # -- improvement plan (app.services.plans) -------------------------------------------------------
 @dataclass(frozen=True)
+class ClosureEvent:
+    """One closure or reopening of a plan action (``PlanActionDTO.closure_history``, oldest first).
+
+    ``event`` is ``closed`` (with the closure record as it was then) or ``reopened`` (on ``on``,
+    from the status ``verified``).
+    """
+
+    event: str  # closed | reopened
+    on: dt.date | None
+    closure_note: str = ""
+    effectiveness: str = ""
+    verified_by: str = ""
+
+
+@dataclass(frozen=True)
 class PlanActionDTO:
     """One stored plan action (generated or added by the user), with its version for optimistic locking."""
 
@@ -165,6 +180,7 @@ class PlanActionDTO:
     dropped: bool
     position: int
     version: int
+    closure_history: tuple[ClosureEvent, ...] = ()
 
     def text(self, lang: str) -> str:
         """The action text in ``lang`` (falls back to the other language)."""
@@ -175,6 +191,11 @@ class PlanActionDTO:
         """The closure evidence in ``lang`` (falls back to the other language)."""
         value = self.closure_evidence_zh if lang == "zh" else self.closure_evidence_en
         return value or (self.closure_evidence_en if lang == "zh" else self.closure_evidence_zh)
+
+    @property
+    def times_reopened(self) -> int:
+        """How often the action was reopened after being closed."""
+        return sum(1 for e in self.closure_history if e.event == "reopened")
 
     @property
     def user_deleted(self) -> bool:

@@ -279,6 +279,7 @@ class FollowupService:
         )
         if self.plans is not None:
             return self.plans.update(action_id, expected_version=expected_version, **changes)
+        from app.services.plans import closure_event
         from app.storage.errors import StaleWriteError
         from app.storage.orm import utcnow
 
@@ -288,8 +289,12 @@ class FollowupService:
                 raise NotFound("plan action", action_id)
             if expected_version is not None and row.version != expected_version:
                 raise StaleWriteError(f"plan action {action_id}", expected_version, row.version)
+            old_status = row.status
             for k, v in changes.items():
                 setattr(row, k, v)
+            event = closure_event(row, old_status)
+            if event is not None:
+                row.closure_history = [*(row.closure_history or ()), event]
             row.version = (row.version or 0) + 1
             row.updated_at = utcnow()
             return row.id

@@ -810,6 +810,8 @@ def _anonymise(lab: dict, asm: dict, answers: list[dict], plan: list[dict]):
             **p,
             "uid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"labassess-anon-plan:{p['uid']}")),
             **{f: "" for f in PLAN_TEXT_FIELDS},
+            # closures and reopenings stay countable; who, what and when do not travel
+            "closure_history": [{"event": e.get("event"), "on": None} for e in p.get("closure_history") or []],
             "verified_on": None,
             "start_date": None,
             "due_date": None,
@@ -887,6 +889,7 @@ def _plan_values(p: dict, path) -> dict:
         vals[f] = _date(vals[f], f"plan.{f}", path)
     for f in ("item_ids", "clauses", "edited"):
         vals[f] = list(vals[f] or []) if isinstance(vals[f] or [], list) else []
+    vals["closure_history"] = _closure_history(vals.get("closure_history"), path)
     for f in (
         "key",
         "origin",
@@ -912,6 +915,28 @@ def _plan_values(p: dict, path) -> dict:
     vals["effort_days"] = float(vals["effort_days"] or 0) if isinstance(vals["effort_days"], (int, float)) else 1.0
     vals["dropped"] = bool(vals["dropped"])
     return vals
+
+
+_CLOSURE_KEYS = frozenset({"event", "on", "closure_note", "effectiveness", "verified_by"})
+MAX_CLOSURE_EVENTS = 1000
+
+
+def _closure_history(raw, path) -> list[dict]:
+    """A plan action's closure history from a lab file (absent in files before schema 0003)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_CLOSURE_EVENTS:
+        raise LabFileError(path, "plan.json: a closure history must be a list of at most 1000 events.")
+    out = []
+    for e in raw:
+        if not isinstance(e, dict) or e.get("event") not in ("closed", "reopened") or set(e) - _CLOSURE_KEYS:
+            raise LabFileError(path, "plan.json: a closure history event is malformed.")
+        if any(not isinstance(v, (str, type(None))) for v in e.values()):
+            raise LabFileError(path, "plan.json: closure history values must be text.")
+        on = _date(e.get("on"), "plan.closure_history.on", path)
+        # the keys as stored (a reopening has event and date only), so an unchanged file merges cleanly
+        out.append({**{k: str(v or "") for k, v in e.items()}, "on": on.isoformat() if on else None})
+    return out
 
 
 # -- reading and checking ------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from app.assessment.plan import ACTION_STATUSES, PRIORITIES, Plan, PlannedAction
 from app.checklists.schema import OWNER_ROLES, TRAINING_THEMES
 from app.checklists.training import TrainingCatalogue, shipped_training
 from app.services.assessments import AssessmentService
-from app.services.dto import AssessmentView, PlanActionDTO, PlanDTO, RegenerateSummary
+from app.services.dto import AssessmentView, ClosureEvent, PlanActionDTO, PlanDTO, RegenerateSummary
 from app.services.errors import NotFound, ValidationError
 from app.storage.database import Database
 from app.storage.errors import StaleWriteError
@@ -80,7 +80,45 @@ def _dto(row: PlanAction) -> PlanActionDTO:
         dropped=bool(row.dropped),
         position=row.position or 0,
         version=row.version,
+        closure_history=closure_events(row.closure_history),
     )
+
+
+def closure_events(raw) -> tuple[ClosureEvent, ...]:
+    """The stored closure history (a JSON list) as events; malformed entries are skipped."""
+    out = []
+    for e in raw or ():
+        if not isinstance(e, dict) or e.get("event") not in ("closed", "reopened"):
+            continue
+        try:
+            on = dt.date.fromisoformat(str(e["on"])) if e.get("on") else None
+        except ValueError:
+            on = None
+        out.append(
+            ClosureEvent(
+                e["event"],
+                on,
+                str(e.get("closure_note") or ""),
+                str(e.get("effectiveness") or ""),
+                str(e.get("verified_by") or ""),
+            )
+        )
+    return tuple(out)
+
+
+def closure_event(row: PlanAction, old_status: str) -> dict | None:
+    """The history entry for a status change of ``row`` (already changed), or None."""
+    if row.status == "verified" and old_status != "verified":
+        return {
+            "event": "closed",
+            "on": (row.verified_on or dt.date.today()).isoformat(),
+            "closure_note": row.closure_note or "",
+            "effectiveness": row.effectiveness or "",
+            "verified_by": row.verified_by or "",
+        }
+    if old_status == "verified" and row.status != "verified":
+        return {"event": "reopened", "on": dt.date.today().isoformat()}
+    return None
 
 
 def _values(a: PlannedAction) -> dict:
@@ -329,6 +367,7 @@ class PlanService:
                 raise ValidationError("due_date", f"the due date {due} is before the start date {start}")
             edited = list(row.edited or ())
             changed = False
+            old_status = row.status
             for name, value in values.items():
                 if _same(getattr(row, name), value):
                     continue
@@ -338,6 +377,10 @@ class PlanService:
                     edited.append(name)
             if changed:
                 row.edited = edited
+                event = closure_event(row, old_status)
+                if event is not None:
+                    # a new list: the JSON column only notices reassignment, not in-place appends
+                    row.closure_history = [*(row.closure_history or ()), event]
                 row.version = (row.version or 0) + 1
                 row.updated_at = utcnow()
             s.flush()

@@ -375,12 +375,15 @@ def _verification(a, lang: str) -> str:
     if not a.verified_by and not a.effectiveness:
         return ""
     when = a.verified_on.isoformat() if a.verified_on else ""
+    reopened = a.times_reopened
     if lang == "zh":
         head = f"验证：{a.verified_by} {when}".strip()
-        return head + (f"；有效性验证：{a.effectiveness}" if a.effectiveness else "")
+        tail = f"（此前关闭后曾重新打开 {reopened} 次）" if reopened else ""
+        return head + (f"；有效性验证：{a.effectiveness}" if a.effectiveness else "") + tail
     head = f"Verified by {a.verified_by} on {when}".strip() if a.verified_by else ""
     eff = f"effectiveness check: {a.effectiveness}" if a.effectiveness else ""
-    return "; ".join(x for x in (head, eff) if x)
+    again = f"reopened {reopened} time(s) after an earlier closure" if reopened else ""
+    return "; ".join(x for x in (head, eff, again) if x)
 
 
 def write_report(data: ReportData, out: Path) -> Path:

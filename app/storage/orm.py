@@ -222,6 +222,8 @@ class PlanAction(Base):
     effectiveness: Mapped[str] = mapped_column(Text, default="")
     verified_by: Mapped[str] = mapped_column(String(120), default="")
     verified_on: Mapped[dt.date | None] = mapped_column(Date)
+    # every closure (with its record) and reopening, oldest first (migration 0003)
+    closure_history: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     edited: Mapped[list] = mapped_column(JSON, default=list)
     dropped: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)

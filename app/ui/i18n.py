@@ -552,4 +552,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "revised when it is closed again.",
     ),
     "close.reopened": ("行动已重新打开", "Action reopened"),
+    "close.history": ("历次关闭记录", "Earlier closures"),
+    "close.history_closed": (
+        "{on} 关闭（验证人：{who}）有效性：{eff}；证据：{text}",
+        "{on} closed (verified by {who}); effectiveness: {eff}; evidence: {text}",
+    ),
+    "close.history_reopened": ("{on} 重新打开", "{on} reopened"),
+    "close.reopened_before": (
+        "此行动已被重新打开 {n} 次，上次关闭：{last}",
+        "This action was reopened {n} time(s); last closure: {last}",
+    ),
 }

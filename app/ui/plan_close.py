@@ -6,7 +6,8 @@
   before the action's start).  Every field is required; OK with a field missing keeps the dialog
   open with an inline message.  ``ask(...)`` returns the keyword arguments of
   ``FollowupService.close_action`` (the same service path as ``labassess close-action``) or None.
-* ``ClosureDialog`` shows the closure record of a verified action, read-only.
+* ``ClosureDialog`` shows the closure record of a verified action, read-only, with the earlier
+  closures and reopenings of the action (``PlanActionDTO.closure_history``) when it was reopened.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.dto import PlanActionDTO
+from app.services.dto import ClosureEvent, PlanActionDTO
 from app.ui.i18n import language, tr
 
 #: Statuses from which an action can be closed (``verified`` is already closed).
@@ -104,6 +105,16 @@ class CloseActionDialog(QDialog):
             hint.setWordWrap(True)
             hint.setStyleSheet("color: #666")
             form.addRow(hint)
+        self.reopened_hint = None
+        if action.times_reopened:
+            # closing again after a reopening: the last closure did not hold, show what it was
+            last = next((e for e in reversed(action.closure_history) if e.event == "closed"), None)
+            self.reopened_hint = QLabel(
+                tr("close.reopened_before", n=action.times_reopened, last=history_lines([last])[0] if last else "—")
+            )
+            self.reopened_hint.setWordWrap(True)
+            self.reopened_hint.setStyleSheet("color: #b26a00")
+            form.addRow(self.reopened_hint)
         self.evidence = QPlainTextEdit(action.closure_note)
         self.evidence.setTabChangesFocus(True)
         self.evidence.setPlaceholderText(expected or tr("close.evidence_placeholder"))
@@ -197,6 +208,34 @@ class CloseActionDialog(QDialog):
             dlg.deleteLater()
 
 
+def history_lines(events: tuple[ClosureEvent, ...] | list[ClosureEvent]) -> list[str]:
+    """One line per closure event, oldest first, in the UI language."""
+    out = []
+    for e in events:
+        on = e.on.isoformat() if e.on else "—"
+        if e.event == "reopened":
+            out.append(tr("close.history_reopened", on=on))
+        else:
+            out.append(
+                tr(
+                    "close.history_closed",
+                    on=on,
+                    who=e.verified_by or "—",
+                    eff=e.effectiveness or "—",
+                    text=e.closure_note or "—",
+                )
+            )
+    return out
+
+
+def earlier_events(action: PlanActionDTO) -> tuple[ClosureEvent, ...]:
+    """The events before the current closure (all of them if the action is not verified now)."""
+    events = action.closure_history
+    if action.status == "verified" and events and events[-1].event == "closed":
+        return events[:-1]
+    return events
+
+
 class ClosureDialog(QDialog):
     """The closure record of a verified action (read-only)."""
 
@@ -215,6 +254,13 @@ class ClosureDialog(QDialog):
         self.effectiveness = QPlainTextEdit(action.effectiveness)
         self.effectiveness.setReadOnly(True)
         form.addRow(tr("close.effectiveness"), self.effectiveness)
+        self.history = None
+        earlier = earlier_events(action)
+        if earlier:
+            self.history = QPlainTextEdit("\n".join(history_lines(earlier)))
+            self.history.setObjectName("closure_history")
+            self.history.setReadOnly(True)
+            form.addRow(tr("close.history"), self.history)
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         bb.rejected.connect(self.reject)
         form.addRow(bb)

@@ -259,3 +259,82 @@ def test_reimport_into_the_source_database_is_a_no_op(any_services, tmp_path):
     res = any_services.labfiles.import_file(out)
     assert not res.created and res.assessment_id == a.id and res.answers_updated == 0
     assert any_services.assessments.answers(a.id) == before
+
+
+def _close_reopen_close(svc, action_id):
+    svc.followups.close_action(action_id, closure_note="程序已发布 v1", effectiveness="抽查3份", verified_by="王敏")
+    svc.plans.update(action_id, status="in_progress")
+    return svc.followups.close_action(
+        action_id, closure_note="程序修订 v2", effectiveness="抽查5份", verified_by="黄伟"
+    )
+
+
+def test_closure_history_travels_in_lab_files_and_reimports_cleanly(any_services, other, tmp_path):
+    """Earlier closures of a reopened action survive export/import; the same file again is a no-op."""
+    _lab, a = _setup(any_services)
+    action = any_services.plans.actions(a.id)[0]
+    closed = _close_reopen_close(any_services, action.id)
+    assert [e.event for e in closed.closure_history] == ["closed", "reopened", "closed"]
+    out = tmp_path / "lab.labx"
+    any_services.labfiles.export(a.id, out)
+    imported = other.labfiles.import_file(out)
+    theirs = next(x for x in other.plans.actions(imported.assessment_id) if x.uid == action.uid)
+    assert theirs.closure_history == closed.closure_history
+    assert theirs.times_reopened == 1 and theirs.closure_history[0].verified_by == "王敏"
+    again = other.labfiles.import_file(out, on_conflict="ask")  # unchanged: nothing to merge or ask
+    assert not again.created
+    back = any_services.labfiles.import_file(out, on_conflict="ask")
+    assert back.assessment_id == a.id
+
+
+def test_anonymised_lab_files_keep_only_the_count_of_closures(any_services, other, tmp_path):
+    _lab, a = _setup(any_services)
+    _close_reopen_close(any_services, any_services.plans.actions(a.id)[0].id)
+    out = tmp_path / "anon.labx"
+    any_services.labfiles.export(a.id, out, anonymise=True)
+    with zipfile.ZipFile(out) as zf:
+        plan = zf.read("plan.json")
+    for secret in ("王敏", "黄伟", "程序已发布", "抽查3份"):
+        assert secret.encode() not in plan, secret
+    imp = other.labfiles.import_file(out)
+    (act,) = other.plans.actions(imp.assessment_id)
+    assert [e.event for e in act.closure_history] == ["closed", "reopened", "closed"]
+    assert all(e.on is None and not e.verified_by for e in act.closure_history)
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "not a list",
+        [{"event": "exploded", "on": "2026-01-01"}],
+        [{"event": "closed", "on": "yesterday"}],
+        [{"event": "closed", "on": "2026-01-01", "verified_by": {"nested": 1}}],
+        [{"event": "closed", "on": "2026-01-01", "secret_extra_key": "x"}],
+    ],
+)
+def test_a_malformed_closure_history_refuses_the_file(any_services, other, tmp_path, history):
+    import hashlib
+
+    _lab, a = _setup(any_services)
+    out = tmp_path / "lab.labx"
+    any_services.labfiles.export(a.id, out)
+    with zipfile.ZipFile(out) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    plan = json.loads(entries["plan.json"])
+    plan[0]["closure_history"] = history
+    entries["plan.json"] = json.dumps(plan).encode()
+    manifest = json.loads(entries["manifest.json"])
+    manifest["parts"]["plan.json"] = {
+        "sha256": hashlib.sha256(entries["plan.json"]).hexdigest(),
+        "size": len(entries["plan.json"]),
+    }
+    entries["manifest.json"] = json.dumps(manifest).encode()
+    bad = tmp_path / "bad.labx"
+    with zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, b in entries.items():
+            zf.writestr(n, b)
+    before = _count(other, PlanAction)
+    with pytest.raises(LabFileError, match="closure.history") as err:
+        other.labfiles.import_file(bad)
+    assert "Nothing was changed" in str(err.value)
+    assert _count(other, PlanAction) == before

@@ -281,3 +281,13 @@ def test_closed_action_verification_is_in_every_export(report_case, tmp_path):
     xlsx = services.reports.write(aid, tmp_path / "p.xlsx", "en")
     values = [str(c.value) for ws_ in load_workbook(xlsx).worksheets for row in ws_.iter_rows() for c in row]
     assert any("effectiveness check: 三个月后内审抽查" in v for v in values)
+    assert not any("reopened" in c for c in cells)
+    # reopened and closed again: every export says the first closure did not hold
+    services.plans.update(action.id, status="in_progress")
+    services.followups.close_action(action.id, closure_note="第 3 版", effectiveness="再次抽查", verified_by="李工")
+    pdf = services.reports.write(aid, tmp_path / "p2.pdf", "zh")
+    text = ws("".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages))
+    assert ws("此前关闭后曾重新打开 1 次") in text
+    docx = services.reports.write(aid, tmp_path / "p2.docx", "en")
+    cells = [c.text for t in Document(docx).tables for r in t.rows for c in r.cells]
+    assert any("reopened 1 time(s) after an earlier closure" in c for c in cells)

@@ -273,6 +273,40 @@ def test_reopen_puts_the_action_back_in_progress_and_keeps_the_record(
         dlg.deleteLater()
 
 
+def test_a_reopened_action_shows_its_earlier_closure_when_closed_again_and_in_the_record(
+    plan_window, services, monkeypatch, answers_confirm, qtbot
+):
+    """Close, reopen, close again: the close dialog warns with the last closure; the record lists it."""
+    from app.ui.plan_close import CloseActionDialog, ClosureDialog
+
+    pv = plan_window.plan_view
+    target = pv.selected_action()
+    _patch_ask(monkeypatch)
+    pv.close_selected()
+    plan_window.actions["plan_reopen"].trigger()
+    reopened = pv.selected_action()
+    assert reopened.times_reopened == 1
+    dlg = CloseActionDialog(plan_window, reopened, [], QM)
+    qtbot.addWidget(dlg)
+    assert dlg.reopened_hint is not None
+    hint = dlg.reopened_hint.text()
+    assert "重新打开 1 次" in hint and VALUES["effectiveness"] in hint and QM in hint
+    services.followups.close_action(
+        target.id, closure_note="第二次关闭的证据", effectiveness="复查通过", verified_by="李工"
+    )
+    again = services.plans.get(target.id)
+    record = ClosureDialog(plan_window, again)
+    qtbot.addWidget(record)
+    assert record.evidence.toPlainText() == "第二次关闭的证据"
+    lines = record.history.toPlainText().splitlines()
+    assert len(lines) == 2
+    assert "2026-01-15 关闭" in lines[0] and VALUES["closure_note"] in lines[0] and QM in lines[0]
+    assert lines[1].endswith("重新打开")
+    first_close = ClosureDialog(plan_window, services.plans.get(pv.model.actions()[-1].id))
+    qtbot.addWidget(first_close)
+    assert first_close.history is None  # never reopened: no history section
+
+
 def test_choosing_verified_in_the_status_cell_opens_the_close_dialog(plan_window, services, monkeypatch, qtbot):
     """Setting the status cell to "verified" never skips the record: it opens the close dialog instead."""
     from app.ui.plan_view import PlanTableModel
