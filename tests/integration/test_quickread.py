@@ -182,3 +182,19 @@ def test_refuses_what_it_cannot_read_exactly(tmp_path, services):
     con.commit()
     con.close()
     assert QuickReader.open(f"sqlite:///{newer}") is None
+
+
+def test_reads_a_database_in_a_folder_with_chinese_and_spaces(tmp_path, mini_catalog):
+    """Windows user folders are often Chinese (C:\\Users\\张工\\...): the read-only URI must still open."""
+    from app.bootstrap import open_services
+
+    folder = tmp_path / "张工 的 数据#1%"
+    folder.mkdir()
+    url = f"sqlite:///{folder / '实验室.sqlite'}"
+    svc = open_services(url, catalog=mini_catalog)
+    svc.labs.add(LabProfile(name="中文路径实验室"))
+    svc.close()
+    reader = QuickReader.open(url)
+    assert reader is not None
+    assert [r.name for r in reader.labs()] == ["中文路径实验室"]
+    reader.close()
