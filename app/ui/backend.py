@@ -29,6 +29,11 @@ def start_services(db_url: str) -> Any | None:
     return _start(db_url, lambda: open_services(db_url))
 
 
+def services_ready(services: Any) -> bool:
+    """False only while a fast start's full services are still opening (``StartupServices.ready``)."""
+    return bool(getattr(services, "ready", True))
+
+
 def create_demo(services: Any):
     """Create (or re-create) the demo lab and its answered assessment; returns ``(LabDTO, AssessmentSummary)``."""
     from app.services.demo import create_demo as _create

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,6 +62,9 @@ class DashboardWidget(QWidget):
         self._charts_built = False
         self._clause_keys: list[str] = []
         self.refresh_count = 0
+        # set by the main window when it restores this tab at start-up: the first showing paints the
+        # figures at once and draws the charts (pyqtgraph's import, ~0.3 s) right after the first paint
+        self.defer_charts_once = False
         self._build()
 
     def _build(self) -> None:
@@ -272,7 +275,7 @@ class DashboardWidget(QWidget):
         self.gates_model.set_rows([])
         self.gaps_model.set_rows([])
 
-    def _render(self, view) -> None:
+    def _render(self, view, charts: bool = True) -> None:
         self._stale = False
         self.refresh_count += 1
         lang = language()
@@ -292,12 +295,23 @@ class DashboardWidget(QWidget):
         self.no_gates.setVisible(not view.gates)
         self.gates.setVisible(bool(view.gates))
         self.gaps_model.set_rows([g for g in view.score.gaps if g.critical or g.criticality >= 2])
-        self._update_charts(view)
+        if charts:
+            self._update_charts(view)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self.view is not None and (self._stale or not self._charts_built):
-            self._render(self.view)
+        if self.view is None or not (self._stale or not self._charts_built):
+            return
+        if self.defer_charts_once and not self._charts_built:
+            self.defer_charts_once = False
+            self._render(self.view, charts=False)
+            QTimer.singleShot(0, self, self._draw_deferred_charts)
+            return
+        self._render(self.view)
+
+    def _draw_deferred_charts(self) -> None:
+        if self.view is not None and not self._charts_built:
+            self._update_charts(self.view)
 
     # -- slots ---------------------------------------------------------------------------------
     def _on_gap_activated(self, index) -> None:

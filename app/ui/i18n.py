@@ -303,6 +303,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # -- plan ----------------------------------------------------------------------------------
     "plan.unavailable": ("改进计划模块尚未安装。", "The improvement-plan module is not installed."),
     "plan.regenerate": ("重新生成计划", "Regenerate plan"),
+    "plan.opening": ("正在打开数据库…", "Opening the database…"),
     "plan.filter.all": ("全部状态", "All statuses"),
     "plan.search": ("搜索行动…", "Search actions…"),
     "plan.table": ("表格", "Table"),

@@ -139,6 +139,9 @@ def watch_startup(services, window_of) -> _LoaderWatch:
 
     def finished(exc) -> None:
         if exc is None:
+            win = window_of()
+            if win is not None:
+                win.on_services_ready()
             return
         win = window_of()
         errors.report(win, exc)

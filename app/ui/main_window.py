@@ -293,6 +293,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(PAGE_WORK)
         last_tab = self.settings.get("last_tab")
         if 0 <= last_tab < self.tabs.count():
+            if not self.isVisible() and self.tabs.widget(last_tab) is self.dashboard:
+                self.dashboard.defer_charts_once = True  # restored at start-up: charts after the first paint
             self.tabs.setCurrentIndex(last_tab)
         self.settings.set_last_assessment(self.db_url, assessment_id)
         self._select_in_nav(self.nav_model.index_of_assessment(assessment_id))
@@ -403,6 +405,12 @@ class MainWindow(QMainWindow):
             self.actions["redo"].setText(
                 tr("act.redo_named", what=stack.redoText()) if stack.canRedo() else tr("act.redo")
             )
+
+    def on_services_ready(self) -> None:
+        """The full services finished opening behind a fast start: load what waited for them."""
+        if self.plan_view is not None and self.plan_view.isVisible():
+            self.plan_view.refresh_if_stale()
+        self.update_actions()
 
     def _on_tab_changed(self, index: int) -> None:
         self.settings.set("last_tab", index)

@@ -694,8 +694,16 @@ class PlanWidget(QWidget):
         self._stale = True
 
     def refresh_if_stale(self) -> None:
-        """Load the stored plan if needed (generated the first time)."""
+        """Load the stored plan if needed (generated the first time).
+
+        Right after a fast start the plan service is still opening in the background: the tab
+        says so and the main window calls this again when it is ready, instead of freezing the
+        first paint until then.
+        """
         if self._stale and self.session is not None:
+            if not backend.services_ready(self.session.services):
+                self.summary.setText(tr("plan.opening"))
+                return
             self.reload()
 
     def showEvent(self, event) -> None:

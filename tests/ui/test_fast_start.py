@@ -76,3 +76,56 @@ def test_a_database_that_fails_to_open_in_the_background_is_reported_and_the_win
     assert any("damaged" in text for _title, text in messages)
     qtbot.waitUntil(lambda: not win.isVisible(), timeout=5000)
     fast.close()
+
+
+def test_a_restored_plan_tab_waits_for_the_services_without_blocking_the_first_paint(
+    qtbot, services, assessment, ui_settings, messages, mini_catalog
+):
+    gate = threading.Event()
+
+    def opener():
+        gate.wait(10)
+        return open_services(services.db.url, catalog=mini_catalog)
+
+    fast = _fast(services, opener)
+    ctl = Application(fast, ui_settings, services.db.url)
+    probe = ctl.build_window()  # find the plan tab's index, as a previous run would have saved it
+    ui_settings.set("last_tab", probe.tabs.indexOf(probe.plan_view))
+    probe.shutdown()
+    probe.deleteLater()
+    ctl.window = None
+    win = ctl.build_window()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.tabs.currentWidget() is win.plan_view
+    assert not fast.ready  # the first paint did not wait for the plan service
+    assert win.plan_view.summary.text() == "正在打开数据库…"
+    assert win.plan_view.model.rowCount() == 0
+    watch_startup(fast, lambda: ctl.window)
+    gate.set()
+    qtbot.waitUntil(lambda: win.plan_view.model.rowCount() > 0, timeout=10000)
+    assert fast.ready and not messages
+    win.shutdown()
+    fast.close()
+
+
+def test_a_restored_dashboard_shows_its_figures_at_once_and_draws_the_charts_after(
+    qtbot, services, assessment, ui_settings, messages
+):
+    from app.ui.main_window import MainWindow
+
+    probe = MainWindow(services, ui_settings, services.db.url)
+    ui_settings.set("last_tab", probe.tabs.indexOf(probe.dashboard))
+    probe.deleteLater()
+    win = MainWindow(services, ui_settings, services.db.url)
+    qtbot.addWidget(win)
+    win.start()
+    win.show()
+    db = win.dashboard
+    assert win.tabs.currentWidget() is db
+    assert db.percent.text() == "–" and db.gates_model.rowCount() > 0  # figures painted with the window
+    assert not db._charts_built  # pyqtgraph waits for the next turn of the event loop
+    qtbot.waitUntil(lambda: bool(db._clause_keys), timeout=5000)  # charts drawn right after
+    assert not db.defer_charts_once
+    win.shutdown()
