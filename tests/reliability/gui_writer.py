@@ -1,7 +1,7 @@
 """A GUI writer for the crash harness: the real main window (offscreen) answering from the keyboard.
 
 ``python gui_writer.py DB_URL CHECKLIST_DIR ASSESSMENT_ID ITEMS FIRST_SEQ SEED`` opens the main window
-on the assessment, then for ever: selects a random item in the interview, sets its note to
+on the assessment (through the fast start, like ``run_gui``), then for ever: selects a random item in the interview, sets its note to
 ``seq:<n>`` through the note path the editor uses, and presses a status key (1, 2, 3 or 5) with
 QTest on the interview widget.  ``ACK <item> <seq> <status>`` is printed after the key press has
 been handled (the answer is saved inside the key handler).
@@ -30,11 +30,22 @@ def main(url: str, checklists: str, asm: str, items: str, seq: str, seed: str) -
     from app.ui.main import Application, create_application
     from app.ui.settings import AppSettings
 
+    from app.services.quickstart import start_services
+    from app.ui.main import watch_startup
+
     app = create_application()
-    services = backend.open_services(url, catalog=Catalog(Path(checklists)))
+    catalog = Catalog(Path(checklists))
+    # as run_gui does: the window opens on the light reader and the real services open behind it,
+    # so the first keys may be pressed (and killed) while they are still opening
+    services = start_services(url, lambda: backend.open_services(url, catalog=catalog))
+    if services is None:
+        services = backend.open_services(url, catalog=catalog)
     settings = AppSettings(Path(checklists).parent / "gui-writer.ini")
-    window = Application(services, settings, url).build_window()
+    ctl = Application(services, settings, url)
+    window = ctl.build_window()
     window.show()
+    if hasattr(services, "on_done"):
+        watch_startup(services, lambda: ctl.window)
     assert window.open_assessment(int(asm))
     app.processEvents()
     interview = window.interview
