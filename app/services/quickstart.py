@@ -166,6 +166,7 @@ class StartupServices:
         self._error: BaseException | None = None
         self._callbacks: list[Callable[[BaseException | None], None]] = []
         self._finished = False  # guarded by _lock; _done is set after the callbacks ran
+        self._reader_closed = False
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._views = {
@@ -242,9 +243,17 @@ class StartupServices:
         if name not in SERVICE_NAMES:
             raise AttributeError(name)
         if self.ready:
+            self._release_reader()
             return getattr(self._services, name)
         view = self._views.get(name)
         return view if view is not None else _Hybrid(self, name)
+
+    def _release_reader(self) -> None:
+        # called on the caller's thread once the full services answer everything: the light
+        # reader's file handle is not kept for the rest of the session
+        if not self._reader_closed:
+            self._reader_closed = True
+            self._reader.close()
 
     def close(self) -> None:
         """Wait for the worker, close the full services and the light reader."""
@@ -252,7 +261,7 @@ class StartupServices:
             self._done.wait()
         if self._services is not None:
             self._services.close()
-        self._reader.close()
+        self._release_reader()
 
 
 def start_services(url: str, opener: Callable[[], Any]) -> StartupServices | None:

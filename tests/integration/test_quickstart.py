@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -67,6 +68,8 @@ def test_a_write_before_the_services_are_open_waits_and_is_saved(saved, mini_cat
     assert dto.status is Status.NONCONFORM
     assert fast.ready
     assert isinstance(fast.assessments, AssessmentService)  # from now on the real service itself
+    with pytest.raises(sqlite3.ProgrammingError):  # and the light reader's file handle is released
+        fast._reader.labs()
     fast.close()
     again = open_services(saved["url"], catalog=mini_catalog)
     try:

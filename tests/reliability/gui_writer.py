@@ -26,12 +26,10 @@ def main(url: str, checklists: str, asm: str, items: str, seq: str, seed: str) -
     from PySide6.QtTest import QTest
 
     from app.services.catalog import Catalog
-    from app.ui import backend
-    from app.ui.main import Application, create_application
-    from app.ui.settings import AppSettings
-
     from app.services.quickstart import start_services
-    from app.ui.main import watch_startup
+    from app.ui import backend
+    from app.ui.main import Application, create_application, watch_startup
+    from app.ui.settings import AppSettings
 
     app = create_application()
     catalog = Catalog(Path(checklists))
