@@ -20,7 +20,6 @@ SQLite file), else ``None`` and the caller opens the full services first, as bef
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -146,8 +145,9 @@ class _Hybrid:
                     return getattr(owner.full()[self._name], attr)(*args, **kwargs)
                 try:
                     return quick(*args, **kwargs)
-                except (sqlite3.Error, LookupError, KeyError, TypeError, ValueError):
-                    # anything the light reader cannot answer exactly: the full service decides
+                except Exception:  # noqa: BLE001 - a read only: the full service answers or names the problem
+                    # anything the light reader cannot answer exactly (a missing row, a damaged value,
+                    # a SQLite error): the full service decides, with its own typed error if any
                     return getattr(owner.full()[self._name], attr)(*args, **kwargs)
 
             return call

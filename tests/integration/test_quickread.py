@@ -198,3 +198,24 @@ def test_reads_a_database_in_a_folder_with_chinese_and_spaces(tmp_path, mini_cat
     assert reader is not None
     assert [r.name for r in reader.labs()] == ["中文路径实验室"]
     reader.close()
+
+
+def test_a_damaged_value_falls_back_to_the_full_services(services, filled):
+    """A lab profile column that is not valid JSON: the light reader gives up, the real service answers."""
+    path = Path(services.db.path)
+    con = sqlite3.connect(path)
+    con.execute("UPDATE lab SET staff = '{not json' WHERE id = ?", (filled["labs"][1],))
+    con.commit()
+    con.close()
+    calls = []
+
+    def opener():
+        calls.append(1)
+        return services
+
+    fast = StartupServices(services.db.url, _reader(services), opener)
+    with pytest.raises(ValueError):  # what the full service says about the damaged row, not the reader
+        fast.labs.list()
+    assert calls == [1]  # the light reader did not answer from a damaged row
+    assert fast.ready
+    fast._release_reader()
