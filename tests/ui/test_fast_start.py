@@ -23,16 +23,21 @@ def _fast(services, opener):
     return fast
 
 
-def test_window_is_usable_before_the_services_open_and_the_first_answer_is_saved(
-    qtbot, services, assessment, ui_settings, messages, mini_catalog
-):
+def _held_back(services, mini_catalog):
+    """Fast-start services whose real services open only when the returned event is set."""
     gate = threading.Event()
 
     def opener():
         gate.wait(10)
         return open_services(services.db.url, catalog=mini_catalog)
 
-    fast = _fast(services, opener)
+    return _fast(services, opener), gate
+
+
+def test_window_is_usable_before_the_services_open_and_the_first_answer_is_saved(
+    qtbot, services, assessment, ui_settings, messages, mini_catalog
+):
+    fast, gate = _held_back(services, mini_catalog)
     ctl = Application(fast, ui_settings, services.db.url)
     win = ctl.build_window()
     qtbot.addWidget(win)
@@ -81,13 +86,7 @@ def test_a_database_that_fails_to_open_in_the_background_is_reported_and_the_win
 def test_a_restored_plan_tab_waits_for_the_services_without_blocking_the_first_paint(
     qtbot, services, assessment, ui_settings, messages, mini_catalog
 ):
-    gate = threading.Event()
-
-    def opener():
-        gate.wait(10)
-        return open_services(services.db.url, catalog=mini_catalog)
-
-    fast = _fast(services, opener)
+    fast, gate = _held_back(services, mini_catalog)
     ctl = Application(fast, ui_settings, services.db.url)
     probe = ctl.build_window()  # find the plan tab's index, as a previous run would have saved it
     ui_settings.set("last_tab", probe.tabs.indexOf(probe.plan_view))
