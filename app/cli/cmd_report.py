@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.main import EXIT_OK, EXIT_USAGE, print_json
+from app.cli.main import EXIT_OK, EXIT_USAGE, _current_user, print_json
 
 
 def register(sub) -> dict:
@@ -110,7 +110,7 @@ def cmd_plan(args) -> int:
                 changes["text_zh" if args.lang == "zh" else "text_en"] = args.text
             if not changes:
                 raise CommandError("nothing to change: give --owner, --start, --due, --status, --priority or --text")
-            a = svc.plans.update(ident, args.expected_version, **changes)
+            a = svc.plans.update(ident, args.expected_version, by=_current_user(), **changes)
             print(f"action {a.id} {a.key}: saved (version {a.version}; edited: {', '.join(a.edited)})")
             return EXIT_OK
         plan = svc.plans.plan(ident)

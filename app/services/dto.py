@@ -146,6 +146,7 @@ class ClosureEvent:
     closure_note: str = ""
     effectiveness: str = ""
     verified_by: str = ""
+    by: str = ""  # who reopened it (reopenings only, when known)
 
 
 @dataclass(frozen=True)

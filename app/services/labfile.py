@@ -917,7 +917,7 @@ def _plan_values(p: dict, path) -> dict:
     return vals
 
 
-_CLOSURE_KEYS = frozenset({"event", "on", "closure_note", "effectiveness", "verified_by"})
+_CLOSURE_KEYS = frozenset({"event", "on", "closure_note", "effectiveness", "verified_by", "by"})
 MAX_CLOSURE_EVENTS = 1000
 
 

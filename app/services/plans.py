@@ -101,13 +101,17 @@ def closure_events(raw) -> tuple[ClosureEvent, ...]:
                 str(e.get("closure_note") or ""),
                 str(e.get("effectiveness") or ""),
                 str(e.get("verified_by") or ""),
+                str(e.get("by") or ""),
             )
         )
     return tuple(out)
 
 
-def closure_event(row: PlanAction, old_status: str) -> dict | None:
-    """The history entry for a status change of ``row`` (already changed), or None."""
+def closure_event(row: PlanAction, old_status: str, by: str = "") -> dict | None:
+    """The history entry for a status change of ``row`` (already changed), or None.
+
+    A closure records its verifier; a reopening records ``by`` (who reopened it) when known.
+    """
     if row.status == "verified" and old_status != "verified":
         return {
             "event": "closed",
@@ -117,7 +121,10 @@ def closure_event(row: PlanAction, old_status: str) -> dict | None:
             "verified_by": row.verified_by or "",
         }
     if old_status == "verified" and row.status != "verified":
-        return {"event": "reopened", "on": dt.date.today().isoformat()}
+        event = {"event": "reopened", "on": dt.date.today().isoformat()}
+        if by:
+            event["by"] = by[:120]
+        return event
     return None
 
 
@@ -347,8 +354,10 @@ class PlanService:
             return _dto(row)
 
     # -- editing -------------------------------------------------------------------------------
-    def update(self, action_id: int, expected_version: int | None = None, **changes) -> PlanActionDTO:
+    def update(self, action_id: int, expected_version: int | None = None, *, by: str = "", **changes) -> PlanActionDTO:
         """Change fields of an action; changed fields are remembered as user edits.
+
+        ``by`` names who made the change in the closure history when the action is reopened.
 
         Raises:
             ValidationError: unknown field or bad value (start after due, unknown priority…).
@@ -377,7 +386,7 @@ class PlanService:
                     edited.append(name)
             if changed:
                 row.edited = edited
-                event = closure_event(row, old_status)
+                event = closure_event(row, old_status, by)
                 if event is not None:
                     # a new list: the JSON column only notices reassignment, not in-place appends
                     row.closure_history = [*(row.closure_history or ()), event]

@@ -214,7 +214,8 @@ def history_lines(events: tuple[ClosureEvent, ...] | list[ClosureEvent]) -> list
     for e in events:
         on = e.on.isoformat() if e.on else "—"
         if e.event == "reopened":
-            out.append(tr("close.history_reopened", on=on))
+            line = tr("close.history_reopened", on=on)
+            out.append(f"{line} ({e.by})" if e.by else line)
         else:
             out.append(
                 tr(

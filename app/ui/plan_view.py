@@ -885,7 +885,9 @@ class PlanWidget(QWidget):
         if not errors.confirm(self, tr("close.reopen_title"), tr("close.reopen_question", text=short)):
             return None
         try:
-            dto = self.session.services.plans.update(a.id, expected_version=a.version, status="in_progress")
+            dto = self.session.services.plans.update(
+                a.id, expected_version=a.version, by=self.session.by, status="in_progress"
+            )
         except Exception as exc:  # noqa: BLE001
             self.failed.emit(exc)
             if backend.is_stale_write(exc):
@@ -905,7 +907,9 @@ class PlanWidget(QWidget):
             QTimer.singleShot(0, self, lambda: self.select_action(action_id) and self.close_selected())
             return
         try:
-            dto = self.session.services.plans.update(action_id, expected_version=version, **{field: value})
+            dto = self.session.services.plans.update(
+                action_id, expected_version=version, by=self.session.by, **{field: value}
+            )
         except Exception as exc:  # noqa: BLE001
             self.failed.emit(exc)
             if backend.is_stale_write(exc):

@@ -263,7 +263,7 @@ def test_reimport_into_the_source_database_is_a_no_op(any_services, tmp_path):
 
 def _close_reopen_close(svc, action_id):
     svc.followups.close_action(action_id, closure_note="程序已发布 v1", effectiveness="抽查3份", verified_by="王敏")
-    svc.plans.update(action_id, status="in_progress")
+    svc.plans.update(action_id, status="in_progress", by="李工")
     return svc.followups.close_action(
         action_id, closure_note="程序修订 v2", effectiveness="抽查5份", verified_by="黄伟"
     )
@@ -281,6 +281,7 @@ def test_closure_history_travels_in_lab_files_and_reimports_cleanly(any_services
     theirs = next(x for x in other.plans.actions(imported.assessment_id) if x.uid == action.uid)
     assert theirs.closure_history == closed.closure_history
     assert theirs.times_reopened == 1 and theirs.closure_history[0].verified_by == "王敏"
+    assert theirs.closure_history[1].by == "李工"  # who reopened it travels too
     again = other.labfiles.import_file(out, on_conflict="ask")  # unchanged: nothing to merge or ask
     assert not again.created
     back = any_services.labfiles.import_file(out, on_conflict="ask")
@@ -294,12 +295,12 @@ def test_anonymised_lab_files_keep_only_the_count_of_closures(any_services, othe
     any_services.labfiles.export(a.id, out, anonymise=True)
     with zipfile.ZipFile(out) as zf:
         plan = zf.read("plan.json")
-    for secret in ("王敏", "黄伟", "程序已发布", "抽查3份"):
+    for secret in ("王敏", "黄伟", "李工", "程序已发布", "抽查3份"):
         assert secret.encode() not in plan, secret
     imp = other.labfiles.import_file(out)
     (act,) = other.plans.actions(imp.assessment_id)
     assert [e.event for e in act.closure_history] == ["closed", "reopened", "closed"]
-    assert all(e.on is None and not e.verified_by for e in act.closure_history)
+    assert all(e.on is None and not e.verified_by and not e.by for e in act.closure_history)
 
 
 @pytest.mark.parametrize(

@@ -301,7 +301,9 @@ def test_a_reopened_action_shows_its_earlier_closure_when_closed_again_and_in_th
     lines = record.history.toPlainText().splitlines()
     assert len(lines) == 2
     assert "2026-01-15 关闭" in lines[0] and VALUES["closure_note"] in lines[0] and QM in lines[0]
-    assert lines[1].endswith("重新打开")
+    # the reopening names who reopened it: the session's user, as every answer does
+    assert plan_window.session.by and lines[1].endswith(f"重新打开 ({plan_window.session.by})")
+    assert [e.by for e in again.closure_history if e.event == "reopened"] == [plan_window.session.by]
     first_close = ClosureDialog(plan_window, services.plans.get(pv.model.actions()[-1].id))
     qtbot.addWidget(first_close)
     assert first_close.history is None  # never reopened: no history section
