@@ -73,6 +73,8 @@ class BackgroundTask(QObject):
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(min_duration_ms)
         self.done = False
+        self._updating = False
+        self._pending: tuple[int, str] | None = None
 
     def start(self) -> BackgroundTask:
         """Start the worker (returns at once)."""
@@ -84,10 +86,23 @@ class BackgroundTask(QObject):
     def _on_progress(self, value: int, message: str) -> None:
         if self.done:
             return
-        self.progress.setValue(value)
-        if message:
-            self.progress.setLabelText(f"{self.label}\n{message}")
+        # listeners first: every value once, in the order the worker sent them
         self.progressed.emit(value, message)
+        self._pending = (value, message)
+        if self._updating:
+            # a nested call: a modal QProgressDialog.setValue() runs processEvents(), which delivers
+            # the next queued values (even ``finished``) inside it; the outer loop below shows them
+            return
+        self._updating = True
+        try:
+            while self._pending is not None and not self.done:
+                shown, text = self._pending
+                self._pending = None
+                if text:
+                    self.progress.setLabelText(f"{self.label}\n{text}")
+                self.progress.setValue(shown)
+        finally:
+            self._updating = False
 
     def _close(self) -> None:
         self.done = True

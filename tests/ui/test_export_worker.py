@@ -49,3 +49,31 @@ def test_default_file_name_is_safe():
 
     view = SimpleNamespace(summary=SimpleNamespace(lab_name="A/B:C* 实验室", assessed_on=dt.date(2026, 1, 2)))
     assert default_path(view, ".pdf", "zh").name == "A_B_C_实验室-2026-01-02-zh.pdf"
+
+
+def test_background_progress_reaches_listeners_in_order_while_the_modal_dialog_is_shown(window, qtbot):
+    """A shown modal progress dialog re-enters the event loop in setValue(); values still arrive once, in order."""
+    import threading
+
+    from app.ui.background import BackgroundTask
+
+    release = threading.Event()
+
+    def work(progress):
+        progress(0.001, "start")
+        release.wait(10)  # the dialog is on screen before the burst
+        for i in range(2, 1001):
+            progress(i / 1000, f"step {i}")
+        return "ok"
+
+    task = BackgroundTask(window, "测试", work, min_duration_ms=0)
+    values: list[int] = []
+    task.progressed.connect(lambda v, _m: values.append(v))
+    task.start()
+    qtbot.waitUntil(lambda: values == [1], timeout=10_000)
+    qtbot.waitUntil(lambda: task.progress.isVisible(), timeout=10_000)
+    with qtbot.waitSignal(task.finished, timeout=20_000) as sig:
+        release.set()
+    assert sig.args[0] == "ok"
+    assert values == list(range(1, 1001))  # every value, once, in order, the last one included
+    assert task.done and not task.progress.isVisible()
