@@ -9,6 +9,7 @@ Unicode "control picture" (U+2400 block) instead of being dropped.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from io import BytesIO
 from pathlib import Path
 
@@ -56,12 +57,32 @@ def _font(run_or_style, size: float | None = None, bold: bool | None = None, col
         font.color.rgb = colour
 
 
+_RUN_PROPERTIES: dict[tuple[float | None, bool], object] = {}
+
+
+def _run_properties(size: float | None, bold: bool):
+    """The ``w:rPr`` element ``_font`` gives a run of this size and weight, built once.
+
+    A report has a few thousand table runs; setting each one's fonts through python-docx's property
+    objects was most of the Word export's time, while a copy of the finished element is cheap.
+    """
+    key = (size, bold)
+    rpr = _RUN_PROPERTIES.get(key)
+    if rpr is None:
+        scratch = Document().add_paragraph().add_run("x")
+        _font(scratch, size=size, bold=bold or None)
+        rpr = scratch.element.rPr
+        _RUN_PROPERTIES[key] = rpr
+    return rpr
+
+
 def _text(paragraph, text: str, *, bold: bool = False, size: float | None = None) -> None:
     text = xml_safe((text or "").replace("\r\n", "\n").replace("\r", "\n"))
     lines = text.split("\n")
+    rpr = _run_properties(size, bool(bold))
     for i, line in enumerate(lines):
         run = paragraph.add_run(line)
-        _font(run, size=size, bold=bold or None)
+        run.element.insert(0, deepcopy(rpr))  # w:rPr is the run's first child
         if i < len(lines) - 1:
             run.add_break()
 

@@ -9,6 +9,7 @@ out and says so, rather than failing the whole export.
 
 from __future__ import annotations
 
+import io
 import logging
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,27 @@ def to_png(drawing, dpi: int = DPI) -> bytes | None:
         log.warning("chart rasteriser unavailable: %s", exc)
         return None
     try:
+        canvas = renderPM.drawToPMCanvas(drawing, dpi=dpi)
+        png = _cairo_png(canvas)
+        if png is not None:
+            return png
         return renderPM.drawToString(drawing, fmt="PNG", dpi=dpi)
     except (RenderPMError, ImportError, OSError) as exc:
         log.warning("chart rasteriser unavailable: %s", exc)
         return None
+
+
+def _cairo_png(canvas) -> bytes | None:
+    """Cairo's own PNG encoder on the canvas's surface, or None when the backend is not Cairo.
+
+    ReportLab's PNG path hands the pixels to PIL through rlPyCairo's ``pixBuf``, which swaps the
+    colour channels of every pixel in a Python loop: about 0.25 s per chart at 150 dpi, most of the
+    Word report's time.  The Cairo surface already holds the finished image.
+    """
+    surface = getattr(getattr(canvas, "_gs", None), "surface", None)
+    write = getattr(surface, "write_to_png", None)
+    if write is None:
+        return None
+    buf = io.BytesIO()
+    write(buf)
+    return buf.getvalue()

@@ -187,6 +187,29 @@ def test_docx_has_the_pdf_charts_as_pictures(report_case, tmp_path):
     assert widest.width / widest.height > 2  # the roadmap is a wide Gantt strip
 
 
+def test_chart_pictures_are_cairos_own_png_and_match_reportlabs_rendering():
+    """The fast PNG path (Cairo's encoder) gives exactly the pixels of ReportLab's own PNG path."""
+    import io
+
+    pytest.importorskip("rlPyCairo", reason="Word charts need the charts extra (CI installs it)")
+    from PIL import Image, ImageChops
+    from reportlab.graphics import renderPM
+
+    from app.report import charts, raster
+
+    charts.register_fonts()
+    keys = ["4.1", "4.2", "5", "6.2", "6.4", "7.2", "7.7", "8.7"]
+    values = [100.0, 60.0, None, 45.5, 80.0, 20.0, 0.0, 75.0]
+    for drawing in (charts.radar(keys, values), charts.bars(keys, values)):
+        fast = raster.to_png(drawing)
+        assert fast is not None and fast.startswith(b"\x89PNG")
+        slow = renderPM.drawToString(drawing, fmt="PNG", dpi=raster.DPI)
+        a = Image.open(io.BytesIO(fast)).convert("RGB")
+        b = Image.open(io.BytesIO(slow)).convert("RGB")
+        assert a.size == b.size and a.size[0] > 400
+        assert ImageChops.difference(a, b).getbbox() is None  # pixel for pixel the same picture
+
+
 def test_docx_without_a_chart_rasteriser_still_exports_and_says_so(report_case, tmp_path, monkeypatch):
     import docx
 
