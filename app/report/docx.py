@@ -57,32 +57,33 @@ def _font(run_or_style, size: float | None = None, bold: bool | None = None, col
         font.color.rgb = colour
 
 
+#: the finished ``w:rPr`` of a run per (size, bold), copied into later runs
 _RUN_PROPERTIES: dict[tuple[float | None, bool], object] = {}
 
 
-def _run_properties(size: float | None, bold: bool):
-    """The ``w:rPr`` element ``_font`` gives a run of this size and weight, built once.
+def _styled_run(paragraph, line: str, size: float | None, bold: bool):
+    """Add a run with ``_font``'s fonts, size and weight.
 
     A report has a few thousand table runs; setting each one's fonts through python-docx's property
-    objects was most of the Word export's time, while a copy of the finished element is cheap.
+    objects was most of the Word export's time, so the first run of a size and weight is styled that
+    way and later ones get a copy of its finished ``w:rPr`` element.
     """
+    run = paragraph.add_run(line)
     key = (size, bold)
     rpr = _RUN_PROPERTIES.get(key)
     if rpr is None:
-        scratch = Document().add_paragraph().add_run("x")
-        _font(scratch, size=size, bold=bold or None)
-        rpr = scratch.element.rPr
-        _RUN_PROPERTIES[key] = rpr
-    return rpr
+        _font(run, size=size, bold=bold or None)
+        _RUN_PROPERTIES[key] = deepcopy(run.element.rPr)
+    else:
+        run.element.insert(0, deepcopy(rpr))  # w:rPr is the run's first child
+    return run
 
 
 def _text(paragraph, text: str, *, bold: bool = False, size: float | None = None) -> None:
     text = xml_safe((text or "").replace("\r\n", "\n").replace("\r", "\n"))
     lines = text.split("\n")
-    rpr = _run_properties(size, bool(bold))
     for i, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        run.element.insert(0, deepcopy(rpr))  # w:rPr is the run's first child
+        run = _styled_run(paragraph, line, size, bool(bold))
         if i < len(lines) - 1:
             run.add_break()
 

@@ -28,9 +28,11 @@ def to_png(drawing, dpi: int = DPI) -> bytes | None:
     try:
         canvas = renderPM.drawToPMCanvas(drawing, dpi=dpi)
         png = _cairo_png(canvas)
-        if png is not None:
-            return png
-        return renderPM.drawToString(drawing, fmt="PNG", dpi=dpi)
+        if png is None:  # not the Cairo backend: ReportLab's own encoder, on the same rendering
+            buf = io.BytesIO()
+            canvas.saveToFile(buf, fmt="PNG")
+            png = buf.getvalue()
+        return png
     except (RenderPMError, ImportError, OSError) as exc:
         log.warning("chart rasteriser unavailable: %s", exc)
         return None

@@ -934,7 +934,7 @@ def _closure_history(raw, path) -> list[dict]:
         if any(not isinstance(v, (str, type(None))) for v in e.values()):
             raise LabFileError(path, "plan.json: closure history values must be text.")
         on = _date(e.get("on"), "plan.closure_history.on", path)
-        # the keys as stored (a reopening has event and date only), so an unchanged file merges cleanly
+        # the keys as stored (a reopening has event, date and perhaps who reopened it), so an unchanged file merges cleanly
         out.append({**{k: str(v or "") for k, v in e.items()}, "on": on.isoformat() if on else None})
     return out
 

@@ -123,7 +123,7 @@ def closure_event(row: PlanAction, old_status: str, by: str = "") -> dict | None
     if old_status == "verified" and row.status != "verified":
         event = {"event": "reopened", "on": dt.date.today().isoformat()}
         if by:
-            event["by"] = by[:120]
+            event["by"] = by[:MAX_NAME]
         return event
     return None
 

@@ -210,6 +210,26 @@ def test_chart_pictures_are_cairos_own_png_and_match_reportlabs_rendering():
         assert ImageChops.difference(a, b).getbbox() is None  # pixel for pixel the same picture
 
 
+def test_chart_pictures_without_cairos_encoder_use_reportlabs_on_the_same_rendering(monkeypatch):
+    """Another renderPM backend: the picture still comes out, encoded by ReportLab, the same pixels."""
+    import io
+
+    pytest.importorskip("rlPyCairo", reason="Word charts need the charts extra (CI installs it)")
+    from PIL import Image, ImageChops
+
+    from app.report import charts, raster
+
+    charts.register_fonts()
+    drawing = charts.bars(["4.1", "6.4", "7.7"], [90.0, None, 35.0])
+    fast = raster.to_png(drawing)
+    monkeypatch.setattr(raster, "_cairo_png", lambda canvas: None)
+    fallback = raster.to_png(drawing)
+    assert fallback is not None and fallback.startswith(b"\x89PNG")
+    a = Image.open(io.BytesIO(fast)).convert("RGB")
+    b = Image.open(io.BytesIO(fallback)).convert("RGB")
+    assert ImageChops.difference(a, b).getbbox() is None
+
+
 def test_docx_without_a_chart_rasteriser_still_exports_and_says_so(report_case, tmp_path, monkeypatch):
     import docx
 
