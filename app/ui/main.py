@@ -36,8 +36,8 @@ def load_fonts(app: QApplication, point_size: float = 10.0) -> str:
     font = QFont(family)
     font.setPointSizeF(point_size)
     # Noto Sans SC carries no hinting instructions, so hinting means FreeType's auto-hinter on every
-    # glyph: without it the first paint of a Chinese screen is ~9 ms (a third of its glyph work)
-    # faster, and CJK text looks the same at desktop sizes (Qt recommends it for high-DPI too).
+    # glyph: without it the first paint of the Chinese interview is 7-9 ms faster (a third of the
+    # glyph work), and offscreen screenshots of it with and without hinting look the same.
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     app.setFont(font)
     return family
