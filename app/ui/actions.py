@@ -132,8 +132,15 @@ MENUS = (
 )
 
 
+# The plan rules read the plan page only if it is built (``lazy_tabs.built``): an enable rule must
+# not build a page nobody opened, and a page not built yet has no selected row.
+def _plan_selected(w):
+    plan = w.lazy_tabs.built("plan")
+    return plan.selected_action() if plan is not None else None
+
+
 def _plan_status(w) -> str:
-    a = w.plan_view.selected_action()
+    a = _plan_selected(w)
     return a.status if a is not None else ""
 
 
@@ -145,15 +152,11 @@ RULES: dict[str, Callable] = {
     "item": lambda w: w.session is not None and w.interview.current_item_id() is not None,
     "can_undo": lambda w: w.session is not None and w.session.undo_stack.canUndo(),
     "can_redo": lambda w: w.session is not None and w.session.undo_stack.canRedo(),
-    "plan": lambda w: w.session is not None and w.plan_view is not None,
-    "portfolio": lambda w: w.portfolio_view is not None,
-    "plan_row": lambda w: (
-        w.session is not None and w.plan_view is not None and w.plan_view.selected_action() is not None
-    ),
-    "plan_closable": lambda w: (
-        w.session is not None and w.plan_view is not None and _plan_status(w) in ("open", "in_progress", "done")
-    ),
-    "plan_closed": lambda w: w.session is not None and w.plan_view is not None and _plan_status(w) == "verified",
+    "plan": lambda w: w.session is not None and w.lazy_tabs.has("plan"),
+    "portfolio": lambda w: w.lazy_tabs.has("portfolio"),
+    "plan_row": lambda w: w.session is not None and _plan_selected(w) is not None,
+    "plan_closable": lambda w: w.session is not None and _plan_status(w) in ("open", "in_progress", "done"),
+    "plan_closed": lambda w: w.session is not None and _plan_status(w) == "verified",
     "reverify_item": lambda w: w.session is not None and w.interview.current_needs_reverify(),
     "followup": lambda w: w.session is not None and w.session.view.summary.follows_id is not None,
 }
@@ -176,9 +179,11 @@ def shortcut_text(spec: ActionSpec) -> str:
 
 
 def build_actions(window, interview_widget) -> dict[str, QAction]:
-    """Create one QAction per spec, wired to ``window.<handler>``; interview-scope actions are
-    attached to ``interview_widget`` (plan-scope ones to ``window.plan_view``) with a
-    widget-with-children shortcut context."""
+    """Create one QAction per spec, wired to ``window.<handler>``.
+
+    Interview-scope actions are attached to ``interview_widget`` with a widget-with-children
+    shortcut context.  Plan-scope ones get that context too, and ``attach_scope`` adds them to the
+    plan page when that page is built (it is built on first use)."""
     actions: dict[str, QAction] = {}
     groups: dict[str, QActionGroup] = {}
     for spec in ACTIONS:
@@ -190,16 +195,23 @@ def build_actions(window, interview_widget) -> dict[str, QAction]:
         act.setCheckable(spec.checkable)
         if spec.group:
             groups.setdefault(spec.group, QActionGroup(window)).addAction(act)
-        scoped = {"interview": interview_widget, "plan": getattr(window, "plan_view", None)}.get(spec.scope)
-        if scoped is not None:
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            scoped.addAction(act)
-        else:
+        if spec.scope == "window":
             window.addAction(act)
+        else:
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            if spec.scope == "interview":
+                interview_widget.addAction(act)
         handler = getattr(window, spec.handler)
         act.triggered.connect(lambda _checked=False, h=handler: h())
         actions[spec.id] = act
     return actions
+
+
+def attach_scope(actions: dict[str, QAction], scope: str, widget) -> None:
+    """Add the actions of ``scope`` to ``widget``, so their shortcuts work while it has focus."""
+    for spec in ACTIONS:
+        if spec.scope == scope:
+            widget.addAction(actions[spec.id])
 
 
 def update_enabled(window, actions: dict[str, QAction]) -> None:

@@ -36,9 +36,9 @@ from app.assessment.model import Status
 from app.paths import log_dir
 from app.ui import actions as action_table
 from app.ui import backend, errors
-from app.ui.dashboard import DashboardWidget
 from app.ui.i18n import language, set_language, tr
 from app.ui.interview import InterviewWidget
+from app.ui.lazy_tabs import LazyTabs
 from app.ui.models import ID_ROLE, KIND_ROLE, NavigatorModel, fmt_percent
 from app.ui.session import AssessmentSession
 from app.ui.settings import AppSettings
@@ -66,8 +66,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.db_url = db_url
         self.session: AssessmentSession | None = None
-        self.plan_view = None
-        self.portfolio_view = None
         self._selected_lab_id: int | None = None
         self.setObjectName("MainWindow")
         self.setWindowTitle(tr("app.title"))
@@ -118,14 +116,14 @@ class MainWindow(QMainWindow):
         self.interview.message.connect(lambda m: self.statusBar().showMessage(m, 4000))
         self.interview.current_item_changed.connect(lambda _i: self.update_actions())
         self.tabs.addTab(self.interview, tr("act.tab_interview"))
-        self.dashboard = DashboardWidget()
-        self.dashboard.setObjectName("dashboard")
-        self.dashboard.item_requested.connect(self.go_to_item)
-        self.dashboard.clause_requested.connect(self.go_to_clause)
-        self.tabs.addTab(self.dashboard, tr("act.tab_dashboard"))
-        self._add_plan_tab()
-        self._add_portfolio_tab()
-        self.tabs.currentChanged.connect(self._on_tab_changed)
+        # the other pages are built on first use: the first paint needs only the interview
+        self.lazy_tabs = LazyTabs(self.tabs)
+        self.lazy_tabs.add("dashboard", tr("act.tab_dashboard"), self._build_dashboard)
+        if hasattr(self.services, "plans"):
+            self.lazy_tabs.add("plan", tr("act.tab_plan"), self._build_plan_view)
+        if backend.has_module("app.ui.portfolio_view"):
+            self.lazy_tabs.add("portfolio", tr("act.tab_portfolio"), self._build_portfolio_view)
+        self.tabs.currentChanged.connect(self._on_tab_changed)  # after lazy_tabs: it sees the real page
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)
 
@@ -140,35 +138,63 @@ class MainWindow(QMainWindow):
         for w in (self.sb_position, self.sb_progress, self.sb_readiness, self.sb_gaps, self.sb_reverify):
             sb.addPermanentWidget(w)
 
-    def _add_plan_tab(self) -> None:
-        if not hasattr(self.services, "plans"):
-            return
+    # The three lazy pages.  Reading one of these properties builds the page if it is not built yet.
+    # Code that only forwards state to a page uses ``lazy_tabs.built(key)``, so that it does not
+    # build pages nobody has opened.  A page that is built later takes its state from the session.
+    @property
+    def dashboard(self):
+        """The dashboard page (built on first use)."""
+        return self.lazy_tabs.get("dashboard")
+
+    @property
+    def plan_view(self):
+        """The plan page (built on first use), or None without a plans service."""
+        return self.lazy_tabs.get("plan")
+
+    @property
+    def portfolio_view(self):
+        """The cross-lab portfolio page (built on first use), or None if it is not available."""
+        return self.lazy_tabs.get("portfolio")
+
+    def _build_dashboard(self):
+        from app.ui.dashboard import DashboardWidget
+
+        dashboard = DashboardWidget()
+        dashboard.setObjectName("dashboard")
+        dashboard.item_requested.connect(self.go_to_item)
+        dashboard.clause_requested.connect(self.go_to_clause)
+        if self.session is not None:
+            dashboard.set_view(self.session.view)
+        return dashboard
+
+    def _build_plan_view(self):
         from app.ui.plan_view import PlanWidget
 
-        self.plan_view = PlanWidget()
-        self.plan_view.setObjectName("plan")
-        self.plan_view.failed.connect(lambda exc: errors.report(self, exc))
-        self.plan_view.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
-        self.plan_view.selection_changed.connect(self.update_actions)
-        self.tabs.addTab(self.plan_view, tr("act.tab_plan"))
+        plan = PlanWidget()
+        plan.setObjectName("plan")
+        plan.failed.connect(lambda exc: errors.report(self, exc))
+        plan.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        plan.selection_changed.connect(self.update_actions)
+        if hasattr(self, "actions"):
+            action_table.attach_scope(self.actions, "plan", plan)
+        if self.session is not None:
+            plan.set_session(self.session)
+        return plan
 
-    def _add_portfolio_tab(self) -> None:
-        if not backend.has_module("app.ui.portfolio_view"):
-            return
+    def _build_portfolio_view(self):
         try:
             mod = backend.load_module("app.ui.portfolio_view")
             factory = getattr(mod, "create_portfolio_view", None) or getattr(mod, "PortfolioView", None)
             if factory is None:
-                return
-            self.portfolio_view = factory(self.services)
+                return None
+            view = factory(self.services)
         except Exception as exc:  # noqa: BLE001 - an optional view must not stop the app
             errors.log_unexpected(exc)
-            self.portfolio_view = None
-            return
-        sig = getattr(self.portfolio_view, "assessment_requested", None)
+            return None
+        sig = getattr(view, "assessment_requested", None)
         if sig is not None:
             sig.connect(self.open_assessment)
-        self.tabs.addTab(self.portfolio_view, tr("act.tab_portfolio"))
+        return view
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -287,13 +313,12 @@ class MainWindow(QMainWindow):
         session.view_changed.connect(self._on_view_changed)
         session.undo_stack.indexChanged.connect(self._on_undo_index_changed)
         self.interview.set_session(session)
-        self.dashboard.set_view(session.view)
-        if self.plan_view is not None:
-            self.plan_view.set_session(session)
+        self._forward("dashboard", lambda d: d.set_view(session.view))
+        self._forward("plan", lambda p: p.set_session(session))
         self.stack.setCurrentIndex(PAGE_WORK)
         last_tab = self.settings.get("last_tab")
         if 0 <= last_tab < self.tabs.count():
-            if not self.isVisible() and self.tabs.widget(last_tab) is self.dashboard:
+            if not self.isVisible() and self.lazy_tabs.key_at(last_tab) == "dashboard":
                 self.dashboard.defer_charts_once = True  # restored at start-up: charts after the first paint
             self.tabs.setCurrentIndex(last_tab)
         self.settings.set_last_assessment(self.db_url, assessment_id)
@@ -305,6 +330,12 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is self.interview:
             self.interview.items.setFocus()
         return True
+
+    def _forward(self, key: str, update) -> None:
+        """Apply ``update`` to a lazy page only if it is built (a later build reads the session)."""
+        page = self.lazy_tabs.built(key)
+        if page is not None:
+            update(page)
 
     def _close_session(self) -> None:
         if self.session is None:
@@ -378,11 +409,10 @@ class MainWindow(QMainWindow):
             self.on_edit_lab()
 
     def _on_view_changed(self, view) -> None:
-        self.dashboard.set_view(view)
+        self._forward("dashboard", lambda d: d.set_view(view))
         self.nav_model.update_summary(view.summary)
         self._update_status()
-        if self.plan_view is not None:
-            self.plan_view.mark_stale()
+        self._forward("plan", lambda p: p.mark_stale())
         self.update_actions()  # "confirm as is" follows the current item's re-verify mark
 
     def _on_session_failed(self, exc: BaseException) -> None:
@@ -408,14 +438,14 @@ class MainWindow(QMainWindow):
 
     def on_services_ready(self) -> None:
         """The full services finished opening behind a fast start: load what waited for them."""
-        if self.plan_view is not None and self.plan_view.isVisible():
-            self.plan_view.refresh_if_stale()
+        self._forward("plan", lambda p: p.refresh_if_stale() if p.isVisible() else None)
         self.update_actions()
 
     def _on_tab_changed(self, index: int) -> None:
         self.settings.set("last_tab", index)
-        if self.tabs.widget(index) is self.plan_view and self.plan_view is not None:
-            self.plan_view.refresh_if_stale()
+        plan = self.lazy_tabs.built("plan")
+        if plan is not None and self.tabs.widget(index) is plan:
+            plan.refresh_if_stale()
 
     # -- action handlers (named in app.ui.actions) ---------------------------------------------
     def on_new_lab(self) -> None:
@@ -489,8 +519,7 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.session.view.lab.id == lab_id:
             self.session.reload()
             self.interview.set_session(self.session)
-            if self.plan_view is not None:
-                self.plan_view.mark_stale()
+            self._forward("plan", lambda p: p.mark_stale())
         self.refresh_navigator()
 
     def on_open_db(self) -> None:
@@ -517,9 +546,8 @@ class MainWindow(QMainWindow):
         self.settings.add_recent(str(Path(path).expanduser().resolve()))
         self._fill_recent_menu()
         self.interview.set_session(None)
-        self.dashboard.set_view(None)
-        if self.plan_view is not None:
-            self.plan_view.set_session(None)
+        self._forward("dashboard", lambda d: d.set_view(None))
+        self._forward("plan", lambda p: p.set_session(None))
         self.start()
         self.update_actions()
         return True
@@ -575,8 +603,7 @@ class MainWindow(QMainWindow):
             self.session.undo_stack.clear()  # the answers changed under the undo stack
             self.session.reload()
             self.interview.set_session(self.session)
-            if self.plan_view is not None:
-                self.plan_view.set_session(self.session)
+            self._forward("plan", lambda p: p.set_session(self.session))
         self.refresh_navigator()
         self.open_assessment(result.assessment_id)
         try:
@@ -650,13 +677,13 @@ class MainWindow(QMainWindow):
 
     # -- plan editing --------------------------------------------------------------------------
     def on_plan_add(self):
-        if self.plan_view is None or self.session is None:
+        if self.session is None or self.plan_view is None:
             return None
         self.tabs.setCurrentWidget(self.plan_view)
         return self.plan_view.add_action()
 
     def on_plan_delete(self) -> bool:
-        if self.plan_view is None or self.session is None:
+        if self.session is None or self.plan_view is None:
             return False
         self.tabs.setCurrentWidget(self.plan_view)
         ok = self.plan_view.delete_selected()
@@ -664,13 +691,13 @@ class MainWindow(QMainWindow):
         return ok
 
     def on_plan_restore(self) -> int:
-        if self.plan_view is None or self.session is None:
+        if self.session is None or self.plan_view is None:
             return 0
         self.tabs.setCurrentWidget(self.plan_view)
         return self.plan_view.restore_deleted()
 
     def on_plan_close(self):
-        if self.plan_view is None or self.session is None:
+        if self.session is None or self.plan_view is None:
             return None
         self.tabs.setCurrentWidget(self.plan_view)
         dto = self.plan_view.close_selected()
@@ -678,13 +705,13 @@ class MainWindow(QMainWindow):
         return dto
 
     def on_plan_closure(self) -> bool:
-        if self.plan_view is None or self.session is None:
+        if self.session is None or self.plan_view is None:
             return False
         self.tabs.setCurrentWidget(self.plan_view)
         return self.plan_view.show_closure()
 
     def on_plan_reopen(self):
-        if self.plan_view is None or self.session is None:
+        if self.session is None or self.plan_view is None:
             return None
         self.tabs.setCurrentWidget(self.plan_view)
         dto = self.plan_view.reopen_selected()
