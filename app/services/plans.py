@@ -20,8 +20,9 @@ from app.assessment.plan import ACTION_STATUSES, PRIORITIES, Plan, PlannedAction
 from app.checklists.schema import OWNER_ROLES, TRAINING_THEMES
 from app.checklists.training import TrainingCatalogue, shipped_training
 from app.services.assessments import AssessmentService
-from app.services.dto import AssessmentView, ClosureEvent, PlanActionDTO, PlanDTO, RegenerateSummary
+from app.services.dto import AssessmentView
 from app.services.errors import NotFound, ValidationError
+from app.services.plan_dto import ClosureEvent, PlanActionDTO, PlanDTO, RegenerateSummary
 from app.storage.database import Database
 from app.storage.errors import StaleWriteError
 from app.storage.orm import Assessment, PlanAction, utcnow

@@ -16,8 +16,9 @@ from app.assessment.plan import PHASE_TITLES, ROLE_TITLES, THEME_TITLES, Plan
 from app.assessment.scoring import FORMULA
 from app.checklists.schema import Text
 from app.report.labels import ACTION_STATUS, INDUSTRIES, SIZES, TEST_FIELDS, label
-from app.services.dto import AssessmentView, PlanDTO
+from app.services.dto import AssessmentView
 from app.services.errors import ValidationError
+from app.services.plan_dto import PlanDTO
 
 FORMATS = (".pdf", ".docx", ".xlsx")
 

@@ -45,7 +45,6 @@ from app.assessment.applicability import inapplicable_reason, item_applies
 from app.assessment.model import Status
 from app.checklists.schema import Item
 from app.ui import errors
-from app.ui.dialogs import NaReasonDialog
 from app.ui.evidence_view import EvidencePanel
 from app.ui.i18n import language, tr
 from app.ui.models import ID_ROLE, STATUS_COLORS, ClauseTreeModel, ItemTableModel
@@ -561,6 +560,8 @@ class InterviewWidget(QWidget):
                 if current and current.na_reason
                 else (it.na_justification.get(language()) if it.na_justification else "")
             )
+            from app.ui.dialogs import NaReasonDialog  # only when answering N/A: not on the start-up path
+
             na_reason = NaReasonDialog.ask(self, it.id, prefill)
             if not na_reason:
                 self._show_answer(it.id)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.dto import ClosureEvent, PlanActionDTO
+from app.services.plan_dto import ClosureEvent, PlanActionDTO
 from app.ui.i18n import language, tr
 
 #: Statuses from which an action can be closed (``verified`` is already closed).

@@ -60,7 +60,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.dto import PlanActionDTO
+from app.services.plan_dto import PlanActionDTO
 from app.ui import backend, errors
 from app.ui.i18n import language, tr
 from app.ui.models import ID_ROLE, OBJECT_ROLE, SORT_ROLE

@@ -53,6 +53,21 @@ def test_later_runs_reopen_the_last_assessment(qtbot, services, ui_settings, lab
     w2.shutdown()
 
 
+def test_the_last_assessment_saved_by_an_earlier_version_is_still_found(tmp_path):
+    """The per-database settings group is named by SHA-1 of the URL, as earlier versions wrote it."""
+    import hashlib
+
+    from app.ui.settings import AppSettings
+
+    url = "sqlite:////data/实验室/labassess.db"
+    group = "db_" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:12]
+    ini = tmp_path / "labassess-ui.ini"
+    ini.write_text(f"[{group}]\nlast_assessment=42\n", encoding="utf-8")
+    settings = AppSettings(ini)
+    assert settings.last_assessment(url) == 42
+    assert settings.last_assessment("sqlite:////data/other.db") is None
+
+
 def test_window_geometry_is_remembered(qtbot, services, ui_settings, assessment, messages):
     """Window size is stored in the settings file and restored."""
     from app.ui.main_window import MainWindow
