@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, selectinload
 
 from app.assessment.model import Status, parse_status
 from app.checklists.schema import Checklist, Item
@@ -145,6 +146,7 @@ class AssessmentService:
                 raise NotFound("assessment", assessment_id)
             rows = s.execute(
                 select(ChecklistSnapshot)
+                .options(defer(ChecklistSnapshot.content))  # loaded only if not parsed yet (_SNAPSHOTS)
                 .join(AssessmentPack, AssessmentPack.snapshot_id == ChecklistSnapshot.id)
                 .where(AssessmentPack.assessment_id == assessment_id)
                 .order_by(AssessmentPack.position)
@@ -166,20 +168,38 @@ class AssessmentService:
     def list(self, lab_id: int | None = None, *, with_scores: bool = True) -> list[AssessmentSummary]:
         """Assessments, newest first, optionally of one lab, with readiness and progress."""
         with self.db.transaction() as s:
-            q = select(Assessment).order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+            q = (
+                select(Assessment)
+                .options(
+                    selectinload(Assessment.lab),
+                    # a snapshot's content (up to ~0.5 MB of JSON) only if it is not parsed yet
+                    selectinload(Assessment.packs)
+                    .selectinload(AssessmentPack.snapshot)
+                    .defer(ChecklistSnapshot.content),
+                )
+                .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+            )
             if lab_id is not None:
                 q = q.where(Assessment.lab_id == lab_id)
-            rows = list(s.scalars(q))
-            summaries = [self._summary(s, r) for r in rows]
-            if not with_scores or not rows:
-                return summaries
-            profiles = {r.lab_id: lab_dto(r.lab).profile for r in rows}
-            statuses: dict[int, dict[str, str]] = {r.id: {} for r in rows}
-            # one query for every listed assessment's statuses (the list is shown at start-up)
+            summaries = [self._summary(s, r) for r in s.scalars(q)]
+        return self.scored(summaries) if with_scores else summaries
+
+    def scored(self, summaries: Sequence[AssessmentSummary]) -> list[AssessmentSummary]:
+        """The summary lines (from ``list(with_scores=False)``) with readiness, progress and gaps.
+
+        The desktop lists every assessment at once and scores them a few at a time after the
+        first paint: scoring is most of what listing a large database costs.
+        """
+        if not summaries:
+            return []
+        ids = [x.id for x in summaries]
+        with self.db.transaction() as s:
+            labs = s.scalars(select(Lab).where(Lab.id.in_({x.lab_id for x in summaries})))
+            profiles = {lab.id: lab_dto(lab).profile for lab in labs}
+            statuses: dict[int, dict[str, str]] = {aid: {} for aid in ids}
+            # one query for the statuses of every assessment asked for
             for aid, item_id, status in s.execute(
-                select(Answer.assessment_id, Answer.item_id, Answer.status).where(
-                    Answer.assessment_id.in_(list(statuses))
-                )
+                select(Answer.assessment_id, Answer.item_id, Answer.status).where(Answer.assessment_id.in_(ids))
             ):
                 statuses[aid][item_id] = status
         return scored_summaries(summaries, self.packs, statuses, profiles)

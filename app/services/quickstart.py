@@ -74,6 +74,7 @@ class _QuickAssessments:
         self._reader = reader
         self._packs: dict[int, tuple] = {}
         self._summaries: dict[int | None, list] = {}
+        self._profiles: dict | None = None
 
     def packs(self, assessment_id: int) -> tuple:
         cached = self._packs.get(assessment_id)
@@ -94,10 +95,14 @@ class _QuickAssessments:
 
     def list(self, lab_id: int | None = None, *, with_scores: bool = True) -> list:
         summaries = list(self._unscored(lab_id))
-        if not with_scores or not summaries:
-            return summaries
-        profiles = {lab.id: lab_dto(lab).profile for lab in self._reader.labs()}
-        return scored_summaries(summaries, self.packs, self._reader.statuses(s.id for s in summaries), profiles)
+        return self.scored(summaries) if with_scores else summaries
+
+    def scored(self, summaries) -> list:
+        if not summaries:
+            return []
+        if self._profiles is None:
+            self._profiles = {lab.id: lab_dto(lab).profile for lab in self._reader.labs()}
+        return scored_summaries(summaries, self.packs, self._reader.statuses(s.id for s in summaries), self._profiles)
 
     def view(self, assessment_id: int, as_of=None):
         row = self._reader.assessment(assessment_id)

@@ -31,7 +31,13 @@ def log_file() -> Path:
 def _ensure_file_logging() -> Path:
     path = log_file()
     root = logging.getLogger("labassess")
-    if not any(getattr(h, "_labassess_ui", False) for h in root.handlers):
+    ours = [h for h in root.handlers if getattr(h, "_labassess_ui", False)]
+    for h in list(ours):
+        if Path(h.baseFilename) != path.absolute():  # the data folder changed (LABASSESS_HOME): follow it
+            root.removeHandler(h)
+            h.close()
+            ours.remove(h)
+    if not ours:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(path, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -98,6 +98,10 @@ class NavigatorModel(_TwoLevelModel):
     id, ``KIND_ROLE`` says which.  The navigator shows name, readiness and progress only: an
     assessment's name cell carries its title, date and (unless in progress) status, so the title is
     readable at the dock's default width in both languages.
+
+    Rows may arrive unscored (``set_rows(..., scores_pending=True)``): their readiness and progress
+    show ``…`` until ``update_summary`` brings the scored line, or ``scores_unavailable()`` gives
+    up on them (shown as ``–``).
     """
 
     COL_NAME, COL_DATE, COL_STATUS, COL_READINESS, COL_PROGRESS = range(5)
@@ -107,35 +111,63 @@ class NavigatorModel(_TwoLevelModel):
         super().__init__(parent)
         self._labs: list[LabDTO] = []
         self._children: list[list[AssessmentSummary]] = []
+        self._where: dict[int, tuple[int, int]] = {}  # assessment id -> (lab row, row)
+        self._pending: set[int] = set()  # assessment ids whose scores have not arrived yet
+        self._unavailable: set[int] = set()
 
     # -- content -----------------------------------------------------------------------------
-    def set_rows(self, labs: list[LabDTO], assessments: list[AssessmentSummary]) -> None:
-        """Replace everything: labs by name, each lab's assessments newest first."""
+    def set_rows(
+        self, labs: list[LabDTO], assessments: list[AssessmentSummary], *, scores_pending: bool = False
+    ) -> None:
+        """Replace everything: labs by name, each lab's assessments newest first.
+
+        ``scores_pending``: the lines are not scored yet (see the class docstring).
+        """
         self.beginResetModel()
         self._labs = list(labs)
         by_lab: dict[int, list[AssessmentSummary]] = {lab.id: [] for lab in self._labs}
         for a in assessments:
             by_lab.setdefault(a.lab_id, []).append(a)
         self._children = [by_lab[lab.id] for lab in self._labs]
+        self._where = {a.id: (lab_row, row) for lab_row, ch in enumerate(self._children) for row, a in enumerate(ch)}
+        self._pending = set(self._where) if scores_pending else set()
+        self._unavailable = set()
         self.endResetModel()
 
     def update_summary(self, summary: AssessmentSummary) -> None:
-        """Refresh one assessment's row (readiness and progress change as answers come in)."""
+        """Refresh one assessment's row with a scored line (scores change as answers come in)."""
+        where = self._where.get(summary.id)
+        if where is None:
+            return
+        lab_row, row = where
+        self._children[lab_row][row] = summary
+        self._pending.discard(summary.id)
+        self._unavailable.discard(summary.id)
+        parent = self.index(lab_row, 0)
+        self.dataChanged.emit(self.index(row, 0, parent), self.index(row, self.COL_PROGRESS, parent))
+
+    def pending_scores(self) -> list[AssessmentSummary]:
+        """The lines still waiting for their scores, in navigator order."""
+        return [a for ch in self._children for a in ch if a.id in self._pending]
+
+    def scores_unavailable(self) -> None:
+        """Stop waiting: the pending lines show ``–`` (scoring failed; the error is logged)."""
+        self._unavailable |= self._pending
+        self._pending = set()
         for lab_row, children in enumerate(self._children):
-            for row, a in enumerate(children):
-                if a.id == summary.id:
-                    children[row] = summary
-                    parent = self.index(lab_row, 0)
-                    self.dataChanged.emit(self.index(row, 0, parent), self.index(row, self.COL_PROGRESS, parent))
-                    return
+            if children:
+                parent = self.index(lab_row, 0)
+                self.dataChanged.emit(
+                    self.index(0, self.COL_READINESS, parent), self.index(len(children) - 1, self.COL_PROGRESS, parent)
+                )
 
     def index_of_assessment(self, assessment_id: int) -> QModelIndex:
         """The index of an assessment (invalid if unknown)."""
-        for lab_row, children in enumerate(self._children):
-            for row, a in enumerate(children):
-                if a.id == assessment_id:
-                    return self.index(row, 0, self.index(lab_row, 0))
-        return QModelIndex()
+        where = self._where.get(assessment_id)
+        if where is None:
+            return QModelIndex()
+        lab_row, row = where
+        return self.index(row, 0, self.index(lab_row, 0))
 
     def index_of_lab(self, lab_id: int) -> QModelIndex:
         """The index of a lab (invalid if unknown)."""
@@ -203,6 +235,10 @@ class NavigatorModel(_TwoLevelModel):
             if col == self.COL_STATUS:
                 key = f"status.{a.status}"
                 return tr(key) if key in _STATUS_KEYS else a.status
+            if col in (self.COL_READINESS, self.COL_PROGRESS) and a.id in self._pending:
+                return "…"
+            if col in (self.COL_READINESS, self.COL_PROGRESS) and a.id in self._unavailable:
+                return "–"
             if col == self.COL_READINESS:
                 return fmt_percent(a.readiness)
             if col == self.COL_PROGRESS:

@@ -112,6 +112,11 @@ def test_quick_reads_equal_the_full_services(services, filled):
         assert fast.labs.list() == services.labs.list()
         assert fast.assessments.list() == services.assessments.list()
         assert fast.assessments.list(with_scores=False) == services.assessments.list(with_scores=False)
+        # the navigator lists unscored lines and scores them a few at a time: the same figures
+        unscored = services.assessments.list(with_scores=False)
+        assert fast.assessments.scored(unscored[1:]) == services.assessments.scored(unscored[1:])
+        assert services.assessments.scored(unscored) == services.assessments.list()
+        assert services.assessments.scored([]) == fast.assessments.scored([]) == []
         for lab_id in filled["labs"]:
             assert fast.assessments.list(lab_id) == services.assessments.list(lab_id)
         for aid in (filled["a1"], filled["a2"], filled["follow"]):
