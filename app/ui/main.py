@@ -184,10 +184,11 @@ def run_gui(db_url: str | None = None) -> int:
     win = controller.build_window()
     win.show()
     if fast:
-        from PySide6.QtCore import QTimer
+        from app.ui.first_paint import after_first_paint
 
-        # after the first paint, so the worker's imports do not compete with it
-        QTimer.singleShot(0, lambda: watch_startup(services, lambda: controller.window))
+        # after the first paint, so the worker's imports (SQLAlchemy, Alembic) do not compete with it
+        # for the GIL; a zero timer here would fire before that paint
+        after_first_paint(win, lambda: watch_startup(services, lambda: controller.window), at_latest_ms=1000)
     code = app.exec()
     if fast and services.error is not None:
         code = 1

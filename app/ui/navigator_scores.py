@@ -6,9 +6,8 @@ therefore lists the lines unscored (shown as ``…``). Then this helper scores t
 thread, a few per event-loop turn and within a time budget, so the window stays responsive while
 they arrive. A new listing restarts it, and a failure is logged and leaves ``–``.
 
-Scoring starts only once the navigator has been painted. A zero timer armed before ``show()``
-fires before the window's first paint, so the first paint would otherwise wait for a round of
-scoring. A hidden navigator needs no figures until it is shown.
+Scoring starts only once the navigator has been painted (``app.ui.first_paint``), so the first
+paint never waits for a round of scoring. A hidden navigator needs no figures until it is shown.
 
 It runs on the GUI thread because the services it calls are the GUI's own: the light start-up
 reader's SQLite connection and the full services' sessions are not shared with other threads.
@@ -20,10 +19,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.ui import errors
+from app.ui.first_paint import after_first_paint
 from app.ui.models import NavigatorModel
 
 #: Lines scored per service call (one query for their statuses).
@@ -51,14 +51,13 @@ class NavigatorScorer(QObject):
         super().__init__(parent)
         self._model = model
         self._services_of = services_of
-        self._viewport = viewport
         self._painted = False
         self._queue: list = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._step)
-        viewport.installEventFilter(self)
+        after_first_paint(viewport, self._on_first_paint)
 
     def start(self) -> None:
         """Score what the model is waiting for, from the next event-loop turn after the navigator's first paint."""
@@ -68,13 +67,10 @@ class NavigatorScorer(QObject):
         elif self._painted:
             self._timer.start()
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if obj is self._viewport and event.type() == QEvent.Type.Paint and not self._painted:
-            self._painted = True
-            self._viewport.removeEventFilter(self)
-            if self._queue:
-                self._timer.start()  # fires once this paint is done
-        return False
+    def _on_first_paint(self) -> None:
+        self._painted = True
+        if self._queue:
+            self._timer.start()
 
     def stop(self) -> None:
         """Forget the rest (the rows are being replaced)."""
