@@ -21,7 +21,11 @@ SIZE = (1360, 860)
 def _save(widget, path: Path) -> Path:
     """Grab ``widget``; if the PNG is over 250 KB, reduce it to a 256-colour palette (Pillow)."""
     from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
 
+    pending = getattr(getattr(widget, "nav_model", None), "pending_scores", None)
+    if pending is not None:  # the navigator's figures arrive after the paint: show them, not "…"
+        _wait(QApplication.instance(), lambda: not pending())
     img = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     img.save(str(path), "PNG", 0)
     if path.stat().st_size > MAX_BYTES:

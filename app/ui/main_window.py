@@ -150,9 +150,9 @@ class MainWindow(QMainWindow):
         """
         hh = self.nav.header()
         cell = self.nav.fontMetrics().horizontalAdvance("100%")
-        # two em of margin (cell and header padding); not QStyle.pixelMetric: its first use builds
-        # QStyle's many enums, which cost ~10 ms of start-up on a slow host
-        pad = hh.fontMetrics().horizontalAdvance("MM")
+        # one em of margin, a little more than Qt's own header and cell padding; not
+        # QStyle.pixelMetric: its first use builds QStyle's many enums (~10 ms on a slow host)
+        pad = hh.fontMetrics().horizontalAdvance("M")
         for c in range(1, NavigatorModel.COL_PROGRESS + 1):
             title = str(self.nav_model.headerData(c, Qt.Orientation.Horizontal) or "")
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
