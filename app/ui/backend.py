@@ -48,6 +48,13 @@ def is_database_error(exc: BaseException) -> bool:
     return isinstance(exc, DatabaseError)
 
 
+def is_not_found(exc: BaseException) -> bool:
+    """True when the row asked for does not exist (any more): deleted, perhaps by someone else."""
+    from app.services.errors import NotFound
+
+    return isinstance(exc, NotFound)
+
+
 def is_stale_write(exc: BaseException) -> bool:
     """True when someone else changed the row since it was read (shared database, second window)."""
     from app.services.errors import StaleWriteError

@@ -150,6 +150,17 @@ class NavigatorModel(_TwoLevelModel):
         """The lines still waiting for their scores, in navigator order."""
         return [a for ch in self._children for a in ch if a.id in self._pending]
 
+    def score_unavailable(self, assessment_id: int) -> None:
+        """Stop waiting for one line: it shows ``–`` (it could not be scored)."""
+        where = self._where.get(assessment_id)
+        if where is None or assessment_id not in self._pending:
+            return
+        self._pending.discard(assessment_id)
+        self._unavailable.add(assessment_id)
+        lab_row, row = where
+        parent = self.index(lab_row, 0)
+        self.dataChanged.emit(self.index(row, self.COL_READINESS, parent), self.index(row, self.COL_PROGRESS, parent))
+
     def scores_unavailable(self) -> None:
         """Stop waiting: the pending lines show ``–`` (scoring failed; the error is logged)."""
         self._unavailable |= self._pending

@@ -4,9 +4,13 @@ Scoring every assessment is most of what listing a consultant's database costs. 
 with the demo plus 150 assessments of 105 labs, the window was interactive after 868 ms when they
 were scored first. It now takes 424 ms, which includes the navigator's fixed-width figure columns
 (``MainWindow._size_figure_columns``). The navigator therefore lists the lines unscored (shown as
-``…``). Then this helper scores them on the GUI
-thread, a few per event-loop turn and within a time budget, so the window stays responsive while
-they arrive. A new listing restarts it, and a failure is logged and leaves ``–``.
+``…``). This helper then scores them on the GUI thread, a few per event-loop turn and within a
+time budget, so the window stays responsive while they arrive. A new listing restarts it.
+
+A line that cannot be scored shows ``–``. An assessment deleted from a shared database meanwhile
+is expected and is not logged, and the other lines still get their figures. Any other failure is
+logged. If no line of a call can be scored, the database itself is the problem, and the remaining
+lines show ``–``.
 
 Scoring starts only once the navigator has been painted (``app.ui.first_paint``), so the first
 paint never waits for a round of scoring. A hidden navigator needs no figures until it is shown.
@@ -24,7 +28,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.ui import errors
+from app.ui import backend, errors
 from app.ui.first_paint import after_first_paint
 from app.ui.models import NavigatorModel
 
@@ -88,17 +92,34 @@ class NavigatorScorer(QObject):
         deadline = time.perf_counter() + BUDGET_S
         while self._queue and time.perf_counter() < deadline:
             chunk, self._queue = self._queue[:CHUNK], self._queue[CHUNK:]
-            try:
-                scored = self._services_of().assessments.scored(chunk)
-            except Exception as exc:  # noqa: BLE001 - a navigator figure must not stop the app
-                errors.log_unexpected(exc)
+            if not self._score(chunk):
                 self._queue = []
                 self._model.scores_unavailable()
-                self.finished.emit()
-                return
-            for summary in scored:
-                self._model.update_summary(summary)
+                break
         if self._queue:
             self._timer.start()
         else:
             self.finished.emit()
+
+    def _score(self, chunk: list) -> bool:
+        """Score ``chunk`` into the model; False if the database cannot score anything."""
+        assessments = self._services_of().assessments
+        try:
+            scored = assessments.scored(chunk)
+        except Exception:  # noqa: BLE001 - a navigator figure must not stop the app
+            # one line at a time: a line that vanished must not cost the others their figures
+            scored, unexpected = [], None
+            for line in chunk:
+                try:
+                    scored.extend(assessments.scored([line]))
+                except Exception as exc:  # noqa: BLE001
+                    self._model.score_unavailable(line.id)
+                    if not backend.is_not_found(exc):  # a deleted line is expected, anything else is not
+                        unexpected = exc
+            if unexpected is not None:
+                errors.log_unexpected(unexpected)
+                if not scored:
+                    return False
+        for summary in scored:
+            self._model.update_summary(summary)
+        return True

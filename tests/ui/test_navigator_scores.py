@@ -74,3 +74,20 @@ def test_a_scoring_failure_is_logged_and_shows_a_dash(window, services, lab, qtb
     assert all(_figures(window, i) == ("–", "–") for i in ids)
     assert "scores are unavailable 测试" in errors.log_file().read_text(encoding="utf-8")
     assert window.session is not None  # the open assessment is untouched
+
+
+def test_a_line_deleted_meanwhile_shows_a_dash_and_the_others_still_arrive(window, services, lab, qtbot):
+    """On a shared database another user may delete an assessment while its figures are pending."""
+    from app.ui import errors
+
+    ids = _many(services, lab, 6)
+    window.refresh_navigator()
+    gone = ids[2]
+    services.assessments.delete(gone)  # behind the window's back: its line is still listed
+    log = errors.log_file()
+    logged_before = log.read_text(encoding="utf-8") if log.exists() else ""
+    qtbot.waitUntil(lambda: not window.nav_model.pending_scores(), timeout=5000)
+    assert _figures(window, gone) == ("–", "–")
+    expected = {s.id: (fmt_percent(s.readiness), fmt_percent(s.progress)) for s in services.assessments.list()}
+    assert {i: _figures(window, i) for i in ids if i != gone} == {i: expected[i] for i in ids if i != gone}
+    assert (log.read_text(encoding="utf-8") if log.exists() else "") == logged_before  # expected: not logged
