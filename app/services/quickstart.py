@@ -86,9 +86,10 @@ class _QuickAssessments:
     def _unscored(self, lab_id: int | None) -> list:
         cached = self._summaries.get(lab_id)
         if cached is None:
-            names = {lab.id: lab.name for lab in self._reader.labs()}
+            names = self._reader.lab_names()
+            snapshots = self._reader.snapshots_by_assessment()
             cached = [
-                summary_from(r, names[r.lab_id], self._reader.snapshots(r.id)) for r in self._reader.assessments(lab_id)
+                summary_from(r, names[r.lab_id], snapshots.get(r.id, ())) for r in self._reader.assessments(lab_id)
             ]
             self._summaries[lab_id] = cached
         return cached

@@ -195,6 +195,10 @@ class QuickReader:
         """Every lab row, by name then id (the order ``LabService.list`` uses)."""
         return self._rows("lab", order="name, id")
 
+    def lab_names(self) -> dict[int, str]:
+        """``{lab id: name}``, without converting the profile columns (assessment lists need only names)."""
+        return dict(self._conn.execute("SELECT id, name FROM lab"))
+
     def lab(self, lab_id: int) -> SimpleNamespace | None:
         """One lab row."""
         rows = self._rows("lab", "id = ?", (lab_id,))
@@ -223,6 +227,16 @@ class QuickReader:
             (assessment_id,),
         )
         return [_Snapshot(self, *r) for r in rows]
+
+    def snapshots_by_assessment(self) -> dict[int, list[_Snapshot]]:
+        """``snapshots(id)`` for every assessment at once, in one query (the assessment list needs all)."""
+        out: dict[int, list[_Snapshot]] = {}
+        for aid, *snap in self._conn.execute(
+            "SELECT p.assessment_id, s.id, s.checklist_id, s.version, s.sha256 FROM assessment_pack p "
+            "JOIN checklist_snapshot s ON p.snapshot_id = s.id ORDER BY p.assessment_id, p.position"
+        ):
+            out.setdefault(aid, []).append(_Snapshot(self, *snap))
+        return out
 
     def snapshot_content(self, snapshot_id: int):
         """The stored checklist data of one snapshot."""
