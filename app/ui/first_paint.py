@@ -3,9 +3,9 @@
 ``QTimer.singleShot(0, fn)`` right after ``show()`` does not wait for the first paint. The timer
 fires before the window's first expose and paint are processed. Seen offscreen: a round of
 navigator scoring armed that way ran first and delayed the first paint by its whole length. Work
-that must not delay the first picture,
-such as opening the full services on a worker thread or scoring the navigator, waits for the
-widget's first Paint event instead. It runs at the next event-loop turn after that paint.
+that must not delay the first picture (opening the full services on a worker thread, scoring the
+navigator) waits for the widget's first Paint event instead and runs at the next event-loop turn
+after that paint.
 """
 
 from __future__ import annotations
