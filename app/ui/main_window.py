@@ -96,7 +96,9 @@ class MainWindow(QMainWindow):
         self.nav.selectionModel().currentChanged.connect(self._on_nav_current_changed)
         self.nav.activated.connect(self._on_nav_activated)
         me = weakref.ref(self)  # no reference cycle through the scorer: a closed window goes at once
-        self.nav_scorer = NavigatorScorer(self.nav_model, lambda: me().services, self.nav.viewport(), self)
+        # the view, not its viewport: its frame is painted in the same pass, just before the rows, and
+        # PySide's first viewport() call costs ~13 ms (it loads every QWidget subclass to type the result)
+        self.nav_scorer = NavigatorScorer(self.nav_model, lambda: me().services, self.nav, self)
         self.nav_dock = QDockWidget(tr("nav.title"), self)
         self.nav_dock.setObjectName("navigator_dock")
         self.nav_dock.setWidget(self.nav)

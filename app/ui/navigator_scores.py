@@ -46,7 +46,7 @@ class NavigatorScorer(QObject):
         self,
         model: NavigatorModel,
         services_of: Callable[[], Any],
-        viewport: QWidget,
+        view: QWidget,
         parent: QObject | None = None,
     ):
         super().__init__(parent)
@@ -58,7 +58,7 @@ class NavigatorScorer(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._step)
-        after_first_paint(viewport, self._on_first_paint)
+        after_first_paint(view, self._on_first_paint)
 
     def start(self) -> None:
         """Score what the model is waiting for, from the next event-loop turn after the navigator's first paint."""
