@@ -10,13 +10,21 @@ from __future__ import annotations
 import os
 import sys
 
+# isort: off
+# The core modules the first window needs are imported before PySide6, on purpose. PySide6
+# replaces __import__ and reads the whole source of every module imported after it, looking for
+# "from __feature__ import" (PYSIDE-2029): for these forty modules that cost ~8 ms of every start.
+import app.services.errors  # noqa: F401
+import app.services.quickstart  # noqa: F401  (the start-up reader and the domain model it loads)
+from app.paths import default_db_url
+from app.resources import FONT_BOLD, FONT_FAMILY, FONT_REGULAR
+
+# isort: on
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from app.paths import default_db_url
-from app.resources import FONT_BOLD, FONT_FAMILY, FONT_REGULAR
-from app.ui import backend, errors
+from app.ui import backend, errors, start_gc
 from app.ui.i18n import language, language_for_locale, set_language
 from app.ui.settings import AppSettings
 
@@ -164,6 +172,13 @@ def run_gui(db_url: str | None = None) -> int:
     A current SQLite database is shown at once from a light reader while the full services open on
     a worker thread (``app.services.quickstart``); anything else is opened first, as before.
     """
+    try:
+        return _run_gui(db_url)
+    finally:
+        start_gc.resume()  # normally long done, after the first paint; this covers an early return
+
+
+def _run_gui(db_url: str | None) -> int:
     app = create_application()
     settings = AppSettings()
     set_language(pick_language(settings))
@@ -183,12 +198,16 @@ def run_gui(db_url: str | None = None) -> int:
     controller = Application(services, settings, url)
     win = controller.build_window()
     win.show()
-    if fast:
-        from app.ui.first_paint import after_first_paint
+    from app.ui.first_paint import after_first_paint
 
-        # after the first paint, so the worker's imports (SQLAlchemy, Alembic) do not compete with it
-        # for the GIL; a zero timer here would fire before that paint
-        after_first_paint(win, lambda: watch_startup(services, lambda: controller.window), at_latest_ms=1000)
+    def after_paint() -> None:
+        start_gc.resume()  # start_gc.pause() (app.cli) held the collector off up to the first paint
+        if fast:
+            # after the first paint, so the worker's imports (SQLAlchemy, Alembic) do not compete
+            # with it for the GIL; a zero timer here would fire before that paint
+            watch_startup(services, lambda: controller.window)
+
+    after_first_paint(win, after_paint, at_latest_ms=1000)
     code = app.exec()
     if fast and services.error is not None:
         code = 1
