@@ -35,6 +35,8 @@ N_KEYS = 150
 _CHILD = r"""
 import os, sys, time, json, resource
 t0 = time.perf_counter()
+from app.ui import start_gc
+start_gc.pause()  # as labassess does before PySide6 loads (app.cli.main._open_gui)
 from app.ui.main import create_application, Application, watch_startup
 from app.ui.settings import AppSettings
 from app.ui import backend
@@ -54,6 +56,7 @@ app.processEvents()
 ok = w.session is not None and w.interview.current_item_id() is not None
 t1 = time.perf_counter()
 interactive_at = time.time()
+start_gc.resume()  # run_gui does this after the first paint
 if fast:
     watch_startup(services, lambda: ctl.window)
 # a user who types an answer at once: the key is handled when it arrives; the save waits for the
@@ -88,6 +91,8 @@ os._exit(0)
 
 _CHILD_PORTFOLIO = r"""
 import os, sys, time, json
+from app.ui import start_gc
+start_gc.pause()
 from app.ui.main import create_application, Application
 from app.ui.settings import AppSettings
 from app.ui import backend
@@ -102,6 +107,7 @@ w = ctl.build_window()
 w.show()
 app.processEvents()
 interactive_at = time.time()
+start_gc.resume()
 ok = services is not None and w.session is not None and w.nav_model.rowCount() > 100
 while w.nav_model.pending_scores():
     app.processEvents()

@@ -185,9 +185,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_gui(args) -> int:
+    from app.ui import start_gc
+
+    start_gc.pause()  # before PySide6 is imported; run_gui resumes it after the first paint
     try:
         from app.ui.main import run_gui
     except ImportError as exc:
+        start_gc.resume()
         print(f"labassess: the desktop app cannot start: {exc}", file=sys.stderr)
         return EXIT_ERROR
     return run_gui(db_url=args.db)

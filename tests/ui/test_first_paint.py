@@ -88,3 +88,36 @@ def test_run_gui_opens_the_full_services_only_after_the_first_paint(services, as
     monkeypatch.setattr(main, "watch_startup", watch)
     assert main.run_gui(url) == 0
     assert "paint" in log and log.index("paint") < log.index("open full services")
+
+
+def test_run_gui_holds_the_garbage_collector_off_until_the_first_paint(services, assessment, monkeypatch, qapp):
+    """``labassess`` pauses the collector before PySide6 loads; run_gui resumes it after the first paint."""
+    import gc
+
+    from app.ui import main, start_gc
+
+    url = services.db.url
+    services.close()
+    log: list[str] = []
+    real_build, real_watch = main.Application.build_window, main.watch_startup
+
+    def build_window(self):
+        log.append(f"build, collector on: {gc.isenabled()}")
+        return real_build(self)
+
+    def watch(services_, window_of):
+        log.append(f"after the first paint, collector on: {gc.isenabled()}")
+        watch_ = real_watch(services_, window_of)
+        watch_.finished.connect(lambda _exc: window_of().close())
+        return watch_
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(main.Application, "build_window", build_window)
+    monkeypatch.setattr(main, "watch_startup", watch)
+    start_gc.pause()
+    try:
+        assert main.run_gui(url) == 0
+    finally:
+        start_gc.resume()
+    assert log == ["build, collector on: False", "after the first paint, collector on: True"]
+    assert gc.isenabled()
