@@ -113,3 +113,30 @@ def test_file_errors_name_the_file(tmp_path):
     (tmp_path / "gbk.yaml").write_bytes("标题".encode("gbk"))
     with pytest.raises(ChecklistError, match="not UTF-8"):
         load_file(tmp_path / "gbk.yaml")
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        # texts of two entries that look well formed at a glance (the validator's fast path) but are not
+        ("text: {zh: 是否制定了期间核查计划, en: Is there", "text: {zh: '  ', en: Is there", "must not be empty"),
+        ("text: {zh: 是否制定了期间核查计划, en: Is there", "text: {zh: yes, en: Is there", "put the text in quotes"),
+        ("guidance: {zh: 计划覆盖关键设备, en:", "guidance: {zh: 计划覆盖关键设备, fr:", "unknown key 'fr'"),
+        ("guidance: {zh: 计划覆盖关键设备, en:", "guidance: {zh: [计划], en:", "expected text, got a list"),
+        ("evidence: {zh: [期间核查计划], en:", "evidence: {zh: [期间核查计划, ' '], en:", "must not be empty"),
+        ("evidence: {zh: [期间核查计划], en:", "evidence: {zh: [], en:", "missing language 'zh' (a non-empty list)"),
+        ("evidence: {zh: [期间核查计划], en:", "evidence: {zh: [true], en:", "put the text in quotes"),
+        ("evidence: {zh: [期间核查计划], en:", "evidence: {zh: 期间核查计划, en:", "missing language 'zh'"),
+    ],
+)
+def test_malformed_texts_next_to_well_formed_ones_are_reported(old, new, message):
+    """A text or text list with two entries still gets every check (blank, yes/no, wrong key or type)."""
+    assert old in GOOD
+    assert any(message in p for p in _problems(GOOD.replace(old, new, 1)))
+
+
+def test_numbers_in_texts_are_read_as_text():
+    """An unquoted number where text is expected is kept as its text, in single texts and in lists."""
+    c = load_text(GOOD.replace("en: [Intermediate-check plan]", "en: [2018]").replace("zh: 设备, en:", "zh: 2018, en:"))
+    item = c.item("CL01-6.4-01")
+    assert item.evidence.en == ("2018",) and c.sections[0].title.zh == "2018"
