@@ -58,7 +58,7 @@ _GATE_KEYS = {"id", "title", "description", "needs", "rule", "milestone"}
 
 
 _LANG_KEYS = frozenset(s.LANGS)
-assert _LANG_KEYS == {"zh", "en"}, "the fast paths of _Checker.text and text_list name the languages"
+assert {"zh", "en"} == _LANG_KEYS, "the fast paths of _Checker.text and text_list name the languages"
 
 
 def _all_text(values: list) -> bool:

@@ -482,7 +482,7 @@ class CompareDialog(QDialog):
             errors.report(parent, exc)
             return None
         if len(labs) < 2:
-            errors.show_message(parent, QMessageBox.Icon.Information, tr("act.compare"), tr("cmp.only_one"))
+            errors.show_message(parent, "information", tr("act.compare"), tr("cmp.only_one"))
             return None
         dlg = cls(parent, services, current, labs)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -11,13 +11,19 @@ import logging
 import sys
 import traceback
 from pathlib import Path
-
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING, Literal
 
 from app.paths import log_dir
 from app.services.errors import NotFound, ServiceError, ValidationError
 from app.ui import backend
 from app.ui.i18n import tr
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+# QMessageBox is imported where a box is shown: loading the class (and its enums) costs ~1 ms of
+# every start, and most sessions never show one.
+Icon = Literal["information", "warning", "critical"]
 
 LOG_NAME = "labassess-ui.log"
 log = logging.getLogger("labassess.ui")
@@ -47,14 +53,23 @@ def _ensure_file_logging() -> Path:
     return path
 
 
-def show_message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> None:
-    """Show a modal message box (monkeypatched in tests)."""
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+def show_message(parent: QWidget | None, icon: Icon, title: str, text: str) -> None:
+    """Show a modal message box with an 'information', 'warning' or 'critical' icon (monkeypatched in tests)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    icons = {
+        "information": QMessageBox.Icon.Information,
+        "warning": QMessageBox.Icon.Warning,
+        "critical": QMessageBox.Icon.Critical,
+    }
+    box = QMessageBox(icons[icon], title, text, QMessageBox.StandardButton.Ok, parent)
     box.exec()
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """Ask a yes/no question (No is the default); True for yes (monkeypatched in tests)."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(
         QMessageBox.Icon.Question,
         title,
@@ -111,10 +126,10 @@ def report(parent: QWidget | None, exc: BaseException) -> str:
     if kind == "unexpected":
         path = log_unexpected(exc)
         text = tr("err.unexpected", error=f"{type(exc).__name__}: {exc}", log=str(path))
-        show_message(parent, QMessageBox.Icon.Critical, title, text)
+        show_message(parent, "critical", title, text)
     else:
         log.warning("%s: %s", kind, exc)
-        show_message(parent, QMessageBox.Icon.Warning, title, text)
+        show_message(parent, "warning", title, text)
     return kind
 
 

@@ -195,7 +195,7 @@ class ExportController(QObject):
     def run_dialog(cls, parent: QWidget, services, view) -> ExportController | None:
         """Ask for format/language/file, then export in the background."""
         if not hasattr(services, "reports"):
-            errors.show_message(parent, QMessageBox.Icon.Information, tr("exp.title"), tr("exp.unavailable"))
+            errors.show_message(parent, "information", tr("exp.title"), tr("exp.unavailable"))
             return None
         choice = ExportDialog.ask(parent, view)
         if choice is None:

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -551,7 +550,7 @@ class InterviewWidget(QWidget):
         na_reason = None
         if status is Status.NA:
             if not it.na_allowed:
-                errors.show_message(self, QMessageBox.Icon.Information, tr("iv.na_title"), tr("iv.na_not_allowed"))
+                errors.show_message(self, "information", tr("iv.na_title"), tr("iv.na_not_allowed"))
                 self._show_answer(it.id)
                 return False
             current = self.session.answer_of(it.id)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -125,7 +124,7 @@ def export_labfile(parent: QWidget, services, view) -> BackgroundTask | None:
     def done(result) -> None:
         errors.show_message(
             parent,
-            QMessageBox.Icon.Information,
+            "information",
             tr("lx.exported_title"),
             tr("lx.exported", path=str(result.path), evidence=result.evidence_files, size=max(1, result.bytes // 1024)),
         )
@@ -143,7 +142,7 @@ def report_import_error(parent: QWidget | None, path: Path, exc: BaseException) 
         errors.log.warning("lab file refused: %s", exc)
         errors.show_message(
             parent,
-            QMessageBox.Icon.Warning,
+            "warning",
             tr("lx.error_title"),
             tr("lx.error", name=Path(path).name, problem=exc.message),
         )

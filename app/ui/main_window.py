@@ -19,12 +19,10 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QTabWidget,
     QToolBar,
@@ -494,7 +492,7 @@ class MainWindow(QMainWindow):
     def on_new_assessment(self) -> None:
         lab_id = self.current_lab_id()
         if lab_id is None:
-            errors.show_message(self, QMessageBox.Icon.Information, tr("act.new_assessment"), tr("wiz.no_lab"))
+            errors.show_message(self, "information", tr("act.new_assessment"), tr("wiz.no_lab"))
             return
         self.new_assessment_for(lab_id)
 
@@ -550,6 +548,8 @@ class MainWindow(QMainWindow):
         self.refresh_navigator()
 
     def on_open_db(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # on demand: the class and its enums cost ~1 ms of a start
+
         path, _f = QFileDialog.getOpenFileName(self, tr("dlg.open_db"), str(Path.home()), tr("dlg.db_filter"))
         if path:
             self.open_database(Path(path))
@@ -611,6 +611,8 @@ class MainWindow(QMainWindow):
 
     def on_import_labfile(self):
         """File → Import lab file: choose a .labx and import it (conflicts go to the merge dialog)."""
+        from PySide6.QtWidgets import QFileDialog
+
         from app.paths import reports_dir
 
         path, _f = QFileDialog.getOpenFileName(self, tr("lx.import_title"), str(reports_dir()), tr("lx.filter"))
@@ -654,7 +656,7 @@ class MainWindow(QMainWindow):
                 conflicts=len(result.conflicts_resolved),
             )
         self.statusBar().showMessage(text, 8000)
-        errors.show_message(self, QMessageBox.Icon.Information, tr("lx.imported_title"), text)
+        errors.show_message(self, "information", tr("lx.imported_title"), text)
 
     # -- follow-up re-check and compare --------------------------------------------------------
     def on_followup(self) -> int | None:
@@ -850,7 +852,7 @@ class MainWindow(QMainWindow):
     def on_about(self) -> None:
         errors.show_message(
             self,
-            QMessageBox.Icon.Information,
+            "information",
             tr("act.about"),
             tr("dlg.about", version=__version__, db=self.services.db.display_url, logs=str(errors.log_file())),
         )

@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -748,7 +747,7 @@ class PlanWidget(QWidget):
             + summary.describe(language())
         )
         self.message.emit(text.splitlines()[0])
-        errors.show_message(self, QMessageBox.Icon.Information, tr("plan.summary_title"), text)
+        errors.show_message(self, "information", tr("plan.summary_title"), text)
         return summary
 
     def add_action(self) -> PlanActionDTO | None:
@@ -812,7 +811,7 @@ class PlanWidget(QWidget):
             return 0
         deleted = self.deleted_actions()
         if not deleted:
-            errors.show_message(self, QMessageBox.Icon.Information, tr("plan.delete_title"), tr("plan.restore_none"))
+            errors.show_message(self, "information", tr("plan.delete_title"), tr("plan.restore_none"))
             return 0
         dlg = RestoreActionsDialog(self, deleted)
         try:

@@ -60,3 +60,30 @@ def test_validation_error_in_the_lab_form_path_is_a_dialog(window, services, mon
     )
     window.actions["new_lab"].trigger()
     assert messages and "industry" in messages[-1][1]
+
+
+@pytest.mark.parametrize("icon, qt_icon", [("information", "Information"), ("warning", "Warning"), ("critical", "Critical")])
+def test_the_real_message_box_shows_the_icon_asked_for(qapp, monkeypatch, icon, qt_icon):
+    """``show_message`` (QMessageBox is imported when a box is shown) builds the box with that icon and text."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui import errors
+
+    shown: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
+    errors.show_message(None, icon, "标题", "发生了什么")
+    (box,) = shown
+    assert box.icon() == getattr(QMessageBox.Icon, qt_icon)
+    assert (box.windowTitle(), box.text()) == ("标题", "发生了什么")
+    assert box.standardButtons() == QMessageBox.StandardButton.Ok
+
+
+def test_the_real_question_box_defaults_to_no(qapp, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui import errors
+
+    shown: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or QMessageBox.StandardButton.Yes)
+    assert errors.confirm(None, "删除？", "确定删除这条行动吗？") is True
+    assert shown[0].defaultButton() is shown[0].button(QMessageBox.StandardButton.No)
