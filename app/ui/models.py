@@ -21,6 +21,26 @@ OBJECT_ROLE = Qt.ItemDataRole.UserRole + 4  # the DTO itself
 
 _Index = QModelIndex | QPersistentModelIndex
 
+_R = Qt.ItemDataRole
+# The roles each model answers. A view asks for seven roles per cell on every paint (display,
+# decoration, font, alignment, background, foreground, check state); a role not listed returns
+# None before any per-row work, which is most of data()'s cost in the first paint.
+_CLAUSE_ROLES = frozenset(
+    {_R.DisplayRole, _R.ForegroundRole, _R.FontRole, _R.ToolTipRole, ID_ROLE, KIND_ROLE, SORT_ROLE}
+)
+_ITEM_ROLES = frozenset(
+    {
+        _R.DisplayRole,
+        _R.ForegroundRole,
+        _R.FontRole,
+        _R.BackgroundRole,
+        _R.ToolTipRole,
+        ID_ROLE,
+        OBJECT_ROLE,
+        SORT_ROLE,
+    }
+)
+
 STATUS_COLORS = {
     Status.CONFORM: QColor("#2e7d32"),
     Status.PARTIAL: QColor("#b26a00"),
@@ -344,7 +364,7 @@ class ClauseTreeModel(_TwoLevelModel):
         return len(self._packs[parent.row()].sections)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in _CLAUSE_ROLES or not index.isValid():
             return None
         lang = language()
         if index.internalId() == 0:
@@ -465,7 +485,7 @@ class ItemTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        if role not in _ITEM_ROLES or not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
         it = self._items[index.row()]
         a = self._answers.get(it.id)
