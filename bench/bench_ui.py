@@ -10,6 +10,9 @@
   through ``AssessmentService.answer`` (committed, ``synchronous=FULL``), re-scores, repaints the
   row/clause tree/status bar, plus a forced dashboard refresh (readiness, gates, gaps, radar and
   bars).  Floor: the bare save (``AssessmentService.answer``) alone.
+- reference for the cold start: ``bench/skeleton_window.py``, the same first screen built from
+  plain PySide6 widgets with the bundled font and Chinese text and no LabAssess code, in a fresh
+  process in the same run (no target: it shows how much of the start Qt itself needs).
 - peak RSS of the cold-start process after also showing the dashboard (pyqtgraph loaded).
 - cold start on a consultant's database: the demo plus 150 generated assessments of 105 labs
   (``bench.portfolio_gen``), to the window interactive and to every navigator figure filled in
@@ -88,6 +91,10 @@ print(json.dumps({"interactive_at": time.time()}), flush=True)
 os._exit(0)
 """
 
+
+# The same kinds of widgets, font, translations and Chinese text as the window above, without any
+# of our code: what Qt itself costs for that screen (see the module's docstring).
+_SKELETON = (Path(__file__).resolve().parent / "skeleton_window.py").read_text(encoding="utf-8")
 
 _CHILD_PORTFOLIO = r"""
 import os, sys, time, json
@@ -230,7 +237,7 @@ def run() -> list[dict]:
         env = _env(home)
         _timed(_CHILD, env)  # warm the disk cache once
         starts, answered, rss, ok = [], [], [], True
-        bare = []
+        bare, skeleton = [], []
         for _ in range(N_START):
             # each start from the same UI state: the child leaves the dashboard open for the memory
             # figure, and a restored dashboard tab would add pyqtgraph's import (~0.3 s) to the next start
@@ -242,6 +249,7 @@ def run() -> list[dict]:
             starts.append(secs)
             rss.append(info["rss_mb"])
             bare.append(_timed(_BARE, env)[0])
+            skeleton.append(_timed(_SKELETON, env)[0])
         if not ok:
             raise RuntimeError("the demo assessment was not open (fast start) or the first answer was not saved")
         keys, floor = _keyboard(home)
@@ -265,6 +273,13 @@ def run() -> list[dict]:
             start_median,
             "s",
             target=min(1.0, 2 * bare_median),
+            floor=bare_median,
+            floor_label="bare PySide6 QMainWindow process",
+        ),
+        row(
+            "  reference: that first screen in plain PySide6 widgets, no LabAssess code",
+            median(skeleton),
+            "s",
             floor=bare_median,
             floor_label="bare PySide6 QMainWindow process",
         ),
