@@ -6,7 +6,7 @@ human-readable statement of exactly what ``score_assessment`` computes; reports 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.assessment.applicability import item_applies
@@ -129,35 +129,42 @@ class ScoreResult:
         return tuple(g for g in self.gaps if g.critical)
 
 
-def _weighted(pairs: Iterable[tuple[int, float]]) -> float | None:
+# One scored item: (weight, credit or None, is N/A, is a gap, is a critical gap). Each applicable
+# item's answer is looked at once; a cell then only sums records (an answer re-scores the whole
+# assessment, four cells per item: section, pack, clause and clause group).
+_Record = tuple[int, float | None, bool, bool, bool]
+
+
+def _record(it: Item, answers: Mapping[str, Answer]) -> tuple[Status, _Record]:
+    a = answers.get(it.id)
+    status = a.status if a else Status.UNASSESSED
+    gap = status is Status.PARTIAL or status is Status.NONCONFORM
+    return status, (
+        it.criticality,
+        status.credit,
+        status is Status.NA,
+        gap,
+        gap and it.knockout and status is Status.NONCONFORM,
+    )
+
+
+def _cell(key: str, title: Text, records: Sequence[_Record]) -> Cell:
     num = den = 0.0
-    for weight, credit in pairs:
-        num += weight * credit
-        den += weight
-    return None if den == 0 else num / den
-
-
-def _cell(key: str, title: Text, items: Sequence[Item], answers: Mapping[str, Answer]) -> Cell:
-    pairs = []
-    na = gaps = critical = 0
-    for it in items:
-        a = answers.get(it.id)
-        status = a.status if a else Status.UNASSESSED
-        if status is Status.NA:
-            na += 1
-        credit = status.credit
+    scored = na = gaps = critical = 0
+    for weight, credit, is_na, is_gap, is_critical in records:
         if credit is not None:
-            pairs.append((it.criticality, credit))
-        if status.is_gap:
-            gaps += 1
-            if status is Status.NONCONFORM and it.knockout:
-                critical += 1
+            num += weight * credit
+            den += weight
+            scored += 1
+        na += is_na
+        gaps += is_gap
+        critical += is_critical
     return Cell(
         key=key,
         title=title,
-        score=_weighted(pairs),
-        applicable=len(items),
-        assessed=len(pairs) + na,
+        score=None if den == 0 else num / den,
+        applicable=len(records),
+        assessed=scored + na,
         na=na,
         gaps=gaps,
         critical_gaps=critical,
@@ -170,7 +177,7 @@ def score_assessment(packs: Sequence[Checklist], answers: Mapping[str, Answer], 
     Only ``requirements`` packs feed the 29-clause readiness; other packs are scored per section and
     listed in ``packs``; gaps (and critical gaps) come from every scored pack.
     """
-    clause_items: dict[str, list[Item]] = {key: [] for key, _zh, _en in CNAS_CLAUSES}
+    clause_records: dict[str, list[_Record]] = {key: [] for key, _zh, _en in CNAS_CLAUSES}
     pack_scores = []
     gaps: list[Gap] = []
     applicable = answered = na = excluded = 0
@@ -178,21 +185,21 @@ def score_assessment(packs: Sequence[Checklist], answers: Mapping[str, Answer], 
         if pack.kind == "gates":
             continue
         sections = []
-        pack_items: list[Item] = []
+        pack_records: list[_Record] = []
         for sec in pack.sections:
-            items = [it for it in sec.items if item_applies(it, profile)]
-            excluded += len(sec.items) - len(items)
-            pack_items.extend(items)
-            sections.append(_cell(sec.clause, sec.title, items, answers))
-            for it in items:
-                a = answers.get(it.id)
-                status = a.status if a else Status.UNASSESSED
+            records = []
+            for it in sec.items:
+                if not item_applies(it, profile):
+                    excluded += 1
+                    continue
+                status, rec = _record(it, answers)
+                records.append(rec)
                 applicable += 1
                 if status is not Status.UNASSESSED:
                     answered += 1
-                if status is Status.NA:
-                    na += 1
-                if status.is_gap:
+                na += rec[2]
+                if rec[3]:
+                    a = answers.get(it.id)
                     gaps.append(
                         Gap(
                             item_id=it.id,
@@ -201,23 +208,25 @@ def score_assessment(packs: Sequence[Checklist], answers: Mapping[str, Answer], 
                             status=status,
                             criticality=it.criticality,
                             knockout=it.knockout,
-                            critical=status is Status.NONCONFORM and it.knockout,
+                            critical=rec[4],
                             text=it.text,
                             note=a.note if a else "",
                         )
                     )
                 if pack.kind == "requirements":
-                    clause_items.setdefault(clause_key(it.clause), []).append(it)
+                    clause_records.setdefault(clause_key(it.clause), []).append(rec)
+            pack_records.extend(records)
+            sections.append(_cell(sec.clause, sec.title, records))
         pack_scores.append(
-            PackScore(pack.id, pack.kind, pack.title, _cell(pack.id, pack.title, pack_items, answers), tuple(sections))
+            PackScore(pack.id, pack.kind, pack.title, _cell(pack.id, pack.title, pack_records), tuple(sections))
         )
 
     titles = {key: Text(zh, en) for key, zh, en in CNAS_CLAUSES}
-    clauses = tuple(_cell(key, titles.get(key, Text(key, key)), items, answers) for key, items in clause_items.items())
+    clauses = tuple(_cell(key, titles.get(key, Text(key, key)), recs) for key, recs in clause_records.items())
     groups = []
     for g in ("4", "5", "6", "7", "8"):
-        members = [it for key, items in clause_items.items() if key.split(".")[0] == g for it in items]
-        groups.append(_cell(g, GROUP_TITLES[g], members, answers))
+        members = [rec for key, recs in clause_records.items() if key.split(".")[0] == g for rec in recs]
+        groups.append(_cell(g, GROUP_TITLES[g], members))
     scored = [c.score for c in clauses if c.score is not None]
     readiness = round(100.0 * sum(scored) / len(scored), 1) if scored else None
     gaps.sort(key=lambda g: (not g.critical, -g.criticality, g.status is Status.PARTIAL, g.item_id))
