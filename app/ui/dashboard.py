@@ -61,6 +61,7 @@ class DashboardWidget(QWidget):
         self._stale = False
         self._charts_built = False
         self._clause_keys: list[str] = []
+        self._band_color = ""  # the colour the readiness labels were last styled with
         self.refresh_count = 0
         # set by the main window when it restores this tab at start-up: the first showing paints the
         # figures at once and draws the charts (pyqtgraph's import, ~0.3 s) right after the first paint
@@ -281,9 +282,11 @@ class DashboardWidget(QWidget):
         lang = language()
         self.percent.setText(fmt_percent(view.score.readiness) if view.score.readiness is not None else "–")
         color = BAND_COLORS.get(view.band, "#333")
-        self.percent.setStyleSheet(f"color: {color}")
+        if color != self._band_color:  # a style sheet re-polishes the label: only when the band changes
+            self._band_color = color
+            self.percent.setStyleSheet(f"color: {color}")
+            self.band.setStyleSheet(f"color: {color}")
         self.band.setText(view.band_label.get(lang) if view.score.readiness is not None else tr("db.not_scored"))
-        self.band.setStyleSheet(f"color: {color}")
         p = view.score.progress
         self.progress.setText(
             tr("db.progress", answered=p.answered, applicable=p.applicable, percent=f"{p.percent:.0f}")

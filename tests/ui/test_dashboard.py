@@ -28,6 +28,16 @@ def test_dashboard_changes_as_answers_come_in(window, services, assessment, qtbo
     window.dashboard.set_view(window.session.view, force=True)
     assert db.refresh_count == before + 1
     assert db.percent.text() == "75%"  # mean of clause 7.7 (50%) and clause 8.1 (100%)
+    # the labels take the colour of the band each time the band changes (75%, a critical gap: building)
+    from app.ui.dashboard import BAND_COLORS
+
+    assert window.session.view.band == "building"
+    assert BAND_COLORS["building"] in db.percent.styleSheet() and BAND_COLORS["building"] in db.band.styleSheet()
+    window.interview.select_item("T-7.7-01")
+    qtbot.keyClick(window.interview, Qt.Key.Key_1)  # the critical gap closed: 100%, every gate decides the band
+    window.dashboard.set_view(window.session.view, force=True)
+    band = window.session.view.band
+    assert band != "building" and BAND_COLORS[band] in db.percent.styleSheet()
 
 
 def test_visible_dashboard_updates_live(window, services, assessment, qtbot):
