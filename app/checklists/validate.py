@@ -106,7 +106,7 @@ class _Checker:
 
     # The fast paths below return exactly what the full checks return for well-formed input (no
     # problem to report); anything else takes the full checks. Every stored checklist snapshot is
-    # validated on each start, and this halves the cost (9 -> 4.5 ms for the demo's three packs).
+    # validated on each start, and this cuts the cost by a third (9.2 -> 5.7 ms for the demo's three packs).
     def string(self, value: object, path: tuple, label: str = "", *, allow_empty: bool = False) -> str:
         if type(value) is str and (allow_empty or value.strip()):
             return value
