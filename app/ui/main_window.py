@@ -277,8 +277,11 @@ class MainWindow(QMainWindow):
         if hasattr(self, "actions"):
             action_table.update_enabled(self, self.actions)
 
-    def refresh_navigator(self) -> None:
-        """Reload labs and assessments into the navigator; their scores follow (``nav_scorer``)."""
+    def refresh_navigator(self) -> list:
+        """Reload labs and assessments into the navigator; their scores follow (``nav_scorer``).
+
+        Returns the assessment lines it listed (unscored, newest first).
+        """
         self.nav_scorer.stop()
         labs = self.services.labs.list()
         assessments = self.services.assessments.list(with_scores=False)
@@ -291,6 +294,7 @@ class MainWindow(QMainWindow):
         self.nav.expandAll()
         if self.session is not None:
             self._select_in_nav(self.nav_model.index_of_assessment(self.session.assessment_id))
+        return assessments
 
     def _select_in_nav(self, idx: QModelIndex) -> None:
         if idx.isValid():
@@ -300,12 +304,11 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """First run: the welcome page.  Later runs: reopen the last assessment (or the newest)."""
         try:
-            self.refresh_navigator()
+            summaries = self.refresh_navigator()  # the list it shows, not a second query for the same
         except Exception as exc:  # noqa: BLE001
             errors.report(self, exc)
             return
         labs = self.nav_model.labs()
-        summaries = self.services.assessments.list(with_scores=False)
         known = {a.id for a in summaries}
         target = self.settings.last_assessment(self.db_url)
         if target not in known:
