@@ -25,6 +25,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app.ui import backend, errors, start_gc
+from app.ui.first_paint import after_first_paint
 from app.ui.i18n import language, language_for_locale, set_language
 from app.ui.settings import AppSettings
 
@@ -198,7 +199,6 @@ def _run_gui(db_url: str | None) -> int:
     controller = Application(services, settings, url)
     win = controller.build_window()
     win.show()
-    from app.ui.first_paint import after_first_paint
 
     def after_paint() -> None:
         start_gc.resume()  # start_gc.pause() (app.cli) held the collector off up to the first paint
