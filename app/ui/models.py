@@ -7,7 +7,7 @@ Every model here is checked with ``qtmodeltester`` (tests/ui/test_models.py).
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QFont
 
 from app.assessment.model import Status
 from app.checklists.schema import Checklist, Item
@@ -41,6 +41,9 @@ _ITEM_ROLES = frozenset(
     }
 )
 
+# Foreground and background roles return these QColors as they are: the default delegate converts a
+# colour to a solid brush itself, and the first QBrush built from Python makes PySide set up the
+# QBrush and QGradient types (~5 ms of the first paint, most of it QGradient.Preset's 170 members).
 STATUS_COLORS = {
     Status.CONFORM: QColor("#2e7d32"),
     Status.PARTIAL: QColor("#b26a00"),
@@ -391,13 +394,13 @@ class ClauseTreeModel(_TwoLevelModel):
                 return str(gaps) if gaps else ""
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == self.COL_GAPS and critical:
-                return QBrush(STATUS_COLORS[Status.NONCONFORM])
+                return STATUS_COLORS[Status.NONCONFORM]
             if col == self.COL_GAPS and gaps:
-                return QBrush(STATUS_COLORS[Status.PARTIAL])
+                return STATUS_COLORS[Status.PARTIAL]
             if col == self.COL_PROGRESS and applicable and answered == applicable:
-                return QBrush(STATUS_COLORS[Status.CONFORM])
+                return STATUS_COLORS[Status.CONFORM]
             if applicable == 0:
-                return QBrush(STATUS_COLORS[Status.UNASSESSED])
+                return STATUS_COLORS[Status.UNASSESSED]
         if role == Qt.ItemDataRole.FontRole and kind == "pack" and col == self.COL_TITLE:
             f = QFont()
             f.setBold(True)
@@ -515,9 +518,9 @@ class ItemTableModel(QAbstractTableModel):
         reverify = bool(a and a.reverify)
         if role == Qt.ItemDataRole.ForegroundRole:
             if reverify and col in (self.COL_ID, self.COL_FLAGS):
-                return QBrush(REVERIFY_COLOR)
+                return REVERIFY_COLOR
             if col == self.COL_ANSWER:
-                return QBrush(STATUS_COLORS[status])
+                return STATUS_COLORS[status]
             return None
         if role == Qt.ItemDataRole.FontRole and reverify and col == self.COL_ANSWER:
             f = QFont()
@@ -525,9 +528,9 @@ class ItemTableModel(QAbstractTableModel):
             return f
         if role == Qt.ItemDataRole.BackgroundRole:
             if status in STATUS_BACKGROUNDS:
-                return QBrush(STATUS_BACKGROUNDS[status])
+                return STATUS_BACKGROUNDS[status]
             if reverify:
-                return QBrush(REVERIFY_BACKGROUND)
+                return REVERIFY_BACKGROUND
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return it.text.get(lang) + (f"\n{REVERIFY_MARK} {tr('iv.filter.reverify')}" if reverify else "")
@@ -600,7 +603,7 @@ class GatesModel(_RowsTableModel):
             if col == self.COL_REASON:
                 return g.reason.get(lang)
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STATE:
-            return QBrush(self.COLORS.get(g.state, QColor("#757575")))
+            return self.COLORS.get(g.state, QColor("#757575"))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{g.title.get(lang)}\n{g.reason.get(lang)}"
         if role == ID_ROLE:
@@ -632,7 +635,7 @@ class GapsModel(_RowsTableModel):
             if col == self.COL_TEXT:
                 return g.text.get(lang)
         if role == Qt.ItemDataRole.ForegroundRole and col in (self.COL_ITEM, self.COL_STATUS):
-            return QBrush(
+            return (
                 STATUS_COLORS[Status.NONCONFORM]
                 if g.critical or g.status is Status.NONCONFORM
                 else STATUS_COLORS[Status.PARTIAL]

@@ -62,7 +62,9 @@ def test_validation_error_in_the_lab_form_path_is_a_dialog(window, services, mon
     assert messages and "industry" in messages[-1][1]
 
 
-@pytest.mark.parametrize("icon, qt_icon", [("information", "Information"), ("warning", "Warning"), ("critical", "Critical")])
+@pytest.mark.parametrize(
+    "icon, qt_icon", [("information", "Information"), ("warning", "Warning"), ("critical", "Critical")]
+)
 def test_the_real_message_box_shows_the_icon_asked_for(qapp, monkeypatch, icon, qt_icon):
     """``show_message`` (QMessageBox is imported when a box is shown) builds the box with that icon and text."""
     from PySide6.QtWidgets import QMessageBox

@@ -63,7 +63,7 @@ def test_carried_answers_are_marked_in_the_list_and_the_panel(followup):
     m = w.interview.item_model
     r = _row(w, "T-6.4-01")
     assert "↻" in m.index(r, ItemTableModel.COL_FLAGS).data()
-    assert m.index(r, ItemTableModel.COL_ID).data(Qt.ItemDataRole.ForegroundRole).color() == REVERIFY_COLOR
+    assert m.index(r, ItemTableModel.COL_ID).data(Qt.ItemDataRole.ForegroundRole) == REVERIFY_COLOR
     w.interview.select_item("T-6.4-01")
     assert w.interview.reverify_banner.isVisibleTo(w)
     assert w.interview.outcome_label.isVisibleTo(w)

@@ -58,6 +58,31 @@ def test_item_table_model(qtmodeltester, services, assessment):
     assert m.status_of("T-6.4-01") is Status.NONCONFORM
 
 
+def test_item_table_colours_reach_the_delegate(qapp, services, assessment):
+    """The answer colours (returned as QColor, not QBrush) are what the default delegate paints with."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    from app.ui.models import STATUS_BACKGROUNDS, STATUS_COLORS, ItemTableModel
+
+    services.assessments.answer(assessment.id, "T-6.4-01", "nonconform")
+    view = services.assessments.view(assessment.id)
+    m = ItemTableModel()
+    m.set_rows([it for p in view.packs for it in p.items], view.answers)
+    delegate = QStyledItemDelegate()
+
+    def painted(col):
+        opt = QStyleOptionViewItem()
+        delegate.initStyleOption(opt, m.index(m.row_of("T-6.4-01"), col))
+        return opt.palette.color(QPalette.ColorRole.Text), opt.backgroundBrush.color()
+
+    text, background = painted(m.COL_ANSWER)
+    assert text == STATUS_COLORS[Status.NONCONFORM]
+    assert background == STATUS_BACKGROUNDS[Status.NONCONFORM]
+    other_text, _ = painted(m.COL_QUESTION)
+    assert other_text != STATUS_COLORS[Status.NONCONFORM]  # only the answer column is coloured
+
+
 def test_gates_and_gaps_models(qtmodeltester, services, assessment):
     """Gate results and gaps pass the model tester."""
     from app.ui.models import GapsModel, GatesModel
