@@ -43,6 +43,7 @@ from app.paths import reports_dir
 from app.ui import errors
 from app.ui.background import BackgroundTask
 from app.ui.i18n import language, tr
+from app.ui.labels import plain_label
 from app.ui.models import REVERIFY_COLOR, REVERIFY_MARK, fmt_percent
 
 UP, DOWN = QColor("#2e7d32"), QColor("#c62828")
@@ -182,16 +183,15 @@ class CompareDialog(QDialog):
         pick.addWidget(self.after_box, 1)
         lay.addLayout(pick)
 
-        self.headline = QLabel("")
+        self.headline = plain_label()
         f = self.headline.font()
         f.setPointSizeF(f.pointSizeF() * 1.35)
         f.setBold(True)
         self.headline.setFont(f)
         lay.addWidget(self.headline)
-        self.counts = QLabel("")
-        self.counts.setWordWrap(True)
+        self.counts = plain_label(wrap=True)
         lay.addWidget(self.counts)
-        self.problem = QLabel("")
+        self.problem = plain_label()
         self.problem.setStyleSheet("color: #c62828")
         self.problem.setVisible(False)
         lay.addWidget(self.problem)

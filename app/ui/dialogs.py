@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.i18n import tr
+from app.ui.labels import plain_label
 
 
 class NaReasonDialog(QDialog):
@@ -24,13 +24,12 @@ class NaReasonDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("iv.na_title"))
         lay = QVBoxLayout(self)
-        lab = QLabel(tr("iv.na_prompt", item=item_id))
-        lab.setWordWrap(True)
+        lab = plain_label(tr("iv.na_prompt", item=item_id), wrap=True)
         lay.addWidget(lab)
         self.edit = QPlainTextEdit(prefill)
         self.edit.selectAll()
         lay.addWidget(self.edit)
-        self.error = QLabel("")
+        self.error = plain_label()
         self.error.setStyleSheet("color: #c62828")
         lay.addWidget(self.error)
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

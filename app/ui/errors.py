@@ -55,6 +55,7 @@ def _ensure_file_logging() -> Path:
 
 def show_message(parent: QWidget | None, icon: Icon, title: str, text: str) -> None:
     """Show a modal message box with an 'information', 'warning' or 'critical' icon (monkeypatched in tests)."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
     icons = {
@@ -63,11 +64,13 @@ def show_message(parent: QWidget | None, icon: Icon, title: str, text: str) -> N
         "critical": QMessageBox.Icon.Critical,
     }
     box = QMessageBox(icons[icon], title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names and data: never markup
     box.exec()
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """Ask a yes/no question (No is the default); True for yes (monkeypatched in tests)."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(
@@ -78,6 +81,7 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
         parent,
     )
     box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     return box.exec() == QMessageBox.StandardButton.Yes
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.i18n import tr
+from app.ui.labels import plain_label
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class FollowupDialog(QDialog):
         form.addRow(intro)
         form.addRow(
             tr("fu.previous"),
-            QLabel(f"#{previous.id} · {previous.title or ''} · {previous.assessed_on.isoformat()}"),
+            plain_label(f"#{previous.id} · {previous.title or ''} · {previous.assessed_on.isoformat()}"),
         )
         today = max(dt.date.today(), previous.assessed_on)
         self.title = QLineEdit(tr("fu.default_title", date=today.isoformat()))

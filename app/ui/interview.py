@@ -17,6 +17,8 @@ Signals:
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -46,6 +48,7 @@ from app.checklists.schema import Item
 from app.ui import errors
 from app.ui.evidence_view import EvidencePanel
 from app.ui.i18n import language, tr
+from app.ui.labels import plain_label
 from app.ui.models import ID_ROLE, STATUS_COLORS, ClauseTreeModel, ItemTableModel
 
 NOTE_DELAY_MS = 700
@@ -263,16 +266,14 @@ class InterviewWidget(QWidget):
         self.reverify_banner.setVisible(False)
         outer.addWidget(self.reverify_banner)
         outer.addLayout(grid, 1)
-        self.item_header = QLabel("")
-        self.item_header.setWordWrap(True)
+        self.item_header = plain_label(wrap=True)
         self.item_header.setStyleSheet("color: #555")
         lv.addWidget(self.item_header)
         self.outcome_label = QLabel("")
         self.outcome_label.setWordWrap(True)
         self.outcome_label.setVisible(False)
         lv.addWidget(self.outcome_label)
-        self.question = QLabel(tr("iv.no_item"))
-        self.question.setWordWrap(True)
+        self.question = plain_label(tr("iv.no_item"), wrap=True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         f = self.question.font()
         f.setPointSizeF(f.pointSizeF() * 1.25)
@@ -285,15 +286,13 @@ class InterviewWidget(QWidget):
         self.guidance_title = QLabel(tr("iv.guidance"))
         self.guidance_title.setStyleSheet("font-weight: bold; margin-top: 6px")
         lv.addWidget(self.guidance_title)
-        self.guidance = QLabel("")
-        self.guidance.setWordWrap(True)
+        self.guidance = plain_label(wrap=True)
         self.guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lv.addWidget(self.guidance)
         self.evidence_title = QLabel(tr("iv.evidence_examples"))
         self.evidence_title.setStyleSheet("font-weight: bold; margin-top: 6px")
         lv.addWidget(self.evidence_title)
-        self.evidence_examples = QLabel("")
-        self.evidence_examples.setWordWrap(True)
+        self.evidence_examples = plain_label(wrap=True)
         lv.addWidget(self.evidence_examples)
         lv.addStretch(1)
         left_scroll.setWidget(left)
@@ -680,7 +679,7 @@ class InterviewWidget(QWidget):
             badges.append(f"<span style='color:#777'>{tr('iv.na_not_allowed')}</span>")
         reason = inapplicable_reason(it, self.session.view.lab.profile, lang)
         if reason:
-            badges.append(tr("iv.not_applicable_profile", reason=reason))
+            badges.append(html.escape(tr("iv.not_applicable_profile", reason=reason)))  # rich label: escape data
         self.badges.setText(" · ".join(badges))
         self.guidance.setText(it.guidance.get(lang))
         ex = it.evidence.get(lang)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.assessment.model import ACTIVITIES, INDUSTRIES, SIZES, LabProfile, PTRecord, ScopeMethod
 from app.checklists.schema import OWNER_ROLES, TEST_FIELDS
 from app.ui.i18n import tr
+from app.ui.labels import plain_label
 
 PT_RESULTS = ("satisfactory", "questionable", "unsatisfactory")
 DECLARATIONS = (
@@ -98,9 +99,8 @@ class LabProfileDialog(QDialog):
         self._system(p)
         self._scope(p)
         self._staff(p)
-        self.error = QLabel("")
+        self.error = plain_label(wrap=True)
         self.error.setStyleSheet("color: #c62828")
-        self.error.setWordWrap(True)
         lay.addWidget(self.error)
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         bb.accepted.connect(self._accept)

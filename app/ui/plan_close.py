@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.services.plan_dto import ClosureEvent, PlanActionDTO
 from app.ui.i18n import language, tr
+from app.ui.labels import plain_label
 
 #: Statuses from which an action can be closed (``verified`` is already closed).
 CLOSABLE = ("open", "in_progress", "done")
@@ -101,18 +102,17 @@ class CloseActionDialog(QDialog):
         form.addRow(_heading(action))
         expected = action.closure_evidence(language()).strip()
         if expected:
-            hint = QLabel(tr("close.expected", text=expected))
-            hint.setWordWrap(True)
+            hint = plain_label(tr("close.expected", text=expected), wrap=True)
             hint.setStyleSheet("color: #666")
             form.addRow(hint)
         self.reopened_hint = None
         if action.times_reopened:
             # closing again after a reopening: the last closure did not hold, show what it was
             last = next((e for e in reversed(action.closure_history) if e.event == "closed"), None)
-            self.reopened_hint = QLabel(
-                tr("close.reopened_before", n=action.times_reopened, last=history_lines([last])[0] if last else "—")
+            self.reopened_hint = plain_label(
+                tr("close.reopened_before", n=action.times_reopened, last=history_lines([last])[0] if last else "—"),
+                wrap=True,
             )
-            self.reopened_hint.setWordWrap(True)
             self.reopened_hint.setStyleSheet("color: #b26a00")
             form.addRow(self.reopened_hint)
         self.evidence = QPlainTextEdit(action.closure_note)
@@ -140,9 +140,8 @@ class CloseActionDialog(QDialog):
         day = today or dt.date.today()
         self.verified_on.setDate(_qdate(max(day, start) if start else day))
         form.addRow(tr("close.verified_on"), self.verified_on)
-        self.error = QLabel("")
+        self.error = plain_label(wrap=True)
         self.error.setObjectName("close_error")
-        self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828")
         form.addRow(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -245,7 +244,7 @@ class ClosureDialog(QDialog):
         self.setWindowTitle(tr("close.show_title"))
         form = QFormLayout(self)
         form.addRow(_heading(action))
-        self.who = QLabel(action.verified_by or "—")
+        self.who = plain_label(action.verified_by or "—")
         form.addRow(tr("close.verified_by"), self.who)
         self.when = QLabel(action.verified_on.isoformat() if action.verified_on else "—")
         form.addRow(tr("close.verified_on"), self.when)

@@ -62,6 +62,7 @@ from PySide6.QtWidgets import (
 from app.services.plan_dto import PlanActionDTO
 from app.ui import backend, errors
 from app.ui.i18n import language, tr
+from app.ui.labels import plain_label
 from app.ui.models import ID_ROLE, OBJECT_ROLE, SORT_ROLE
 from app.ui.plan_close import CloseActionDialog, ClosureDialog, closure_tooltip, is_closable, is_closed, verified_text
 
@@ -571,7 +572,7 @@ class PlanWidget(QWidget):
         self.search.setPlaceholderText(tr("plan.search"))
         self.search.setClearButtonEnabled(True)
         bar.addWidget(self.search, 1)
-        self.summary = QLabel("")
+        self.summary = plain_label()
         bar.addWidget(self.summary)
         lay.addLayout(bar)
         self.empty = QLabel(tr("plan.empty"))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.i18n import language
+from app.ui.labels import plain_label
 
 _T = {
     "industry": ("行业", "Industry"),
@@ -184,7 +185,7 @@ class PortfolioView(QWidget):
         self.show_names = QCheckBox(t("names"))
         self.refresh_button = QPushButton(t("refresh"))
         self.refresh_button.clicked.connect(self.refresh)
-        self.status = QLabel("")
+        self.status = plain_label()
         # two short rows, so the view never forces the main window wider than it is
         bar = QHBoxLayout()
         for w in (
@@ -206,8 +207,7 @@ class PortfolioView(QWidget):
             [t("col_item"), t("col_clause"), t("col_pct"), t("col_gap"), t("col_labs"), t("col_text")]
         )
         self.clauses = self._table([t("col_clause"), t("col_title"), t("col_pct"), t("col_gap"), t("col_labs")])
-        self.training = QLabel("")
-        self.training.setWordWrap(True)
+        self.training = plain_label(wrap=True)
         self.training.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.heatmap = HeatMapWidget()
         self.items.setMinimumWidth(120)

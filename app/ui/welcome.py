@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.ui.i18n import tr
+from app.ui.labels import plain_label
 
 
 class WelcomeWidget(QWidget):
@@ -38,8 +39,7 @@ class WelcomeWidget(QWidget):
         self.body.setWordWrap(True)
         v.addWidget(self.body)
         v.addSpacing(16)
-        self.hint = QLabel("")
-        self.hint.setWordWrap(True)
+        self.hint = plain_label(wrap=True)
         self.hint.setStyleSheet("color: #555")
         v.addWidget(self.hint)
         row = QHBoxLayout()
@@ -52,7 +52,7 @@ class WelcomeWidget(QWidget):
         self.open_btn.setStyleSheet("text-align: left; color: #1565c0")
         self.open_btn.clicked.connect(self.open_db_requested)
         v.addWidget(self.open_btn, 0, Qt.AlignmentFlag.AlignLeft)
-        self.db_label = QLabel("")
+        self.db_label = plain_label()
         self.db_label.setStyleSheet("color: #777")
         self.db_label.setWordWrap(True)
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

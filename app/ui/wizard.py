@@ -27,6 +27,7 @@ from app.assessment.applicability import pack_applies
 from app.checklists.schema import Checklist
 from app.services.dto import LabDTO
 from app.ui.i18n import language, tr
+from app.ui.labels import plain_label
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class NewAssessmentDialog(QDialog):
             bv.addWidget(cb)
             self.pack_boxes[p.id] = cb
         lay.addWidget(box)
-        self.error = QLabel("")
+        self.error = plain_label()
         self.error.setStyleSheet("color: #c62828")
         lay.addWidget(self.error)
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
