@@ -31,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
 
     available = common.discover()
     if args.list:
-        print("\n".join(available))
+        print("\n".join(n + ("  (only with --only)" if n in common.ON_REQUEST else "") for n in available))
         return 0
-    names = available
+    names = [n for n in available if n not in common.ON_REQUEST]
     if args.only:
         wanted = [n.removeprefix("bench_").removesuffix(".py") for n in args.only]
         unknown = [n for n in wanted if n not in available]

@@ -35,6 +35,8 @@ KEY_PACKAGES = (
     "PyYAML",
     "psycopg",
 )
+# Modules that run only when asked for by name (--only): slow, or needing a tool the machine may lack.
+ON_REQUEST = ("startcost",)  # callgrind: valgrind, ~2 min
 ROW_KEYS = ("figure", "value", "unit", "target", "floor", "floor_label", "lower_is_better")
 
 
