@@ -3,7 +3,8 @@
 QLabel's default text format (``AutoText``) renders any text that looks like HTML as HTML, so a
 checklist question, an assessment title or a file name containing ``<b>`` or ``<img src=…>`` would
 be shown as markup instead of as written. ``plain_label`` shows its text literally; labels that
-mix our own markup with data (the interview's badges) escape the data with ``html.escape``.
+mix our own markup with data (the interview's badges, the closure dialogs' heading) escape the
+data with ``html.escape``.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -75,13 +76,9 @@ def _qdate(d: dt.date) -> QDate:
 
 
 def _heading(action: PlanActionDTO) -> QLabel:
-    lab = QLabel(f"<b>{action.priority}</b> · {_escape(action.text(language()))}")
+    lab = QLabel(f"<b>{action.priority}</b> · {html.escape(action.text(language()), quote=False)}")
     lab.setWordWrap(True)
     return lab
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class CloseActionDialog(QDialog):

@@ -103,7 +103,7 @@ def test_message_boxes_show_their_text_as_written(qapp, monkeypatch):
 
 
 def test_plain_label_shows_markup_literally(qapp):
-    """``plain_label`` lays out the literal characters: as wide as the plain text, wider than the rendering."""
+    """``plain_label`` lays out the literal characters: wider than the same text rendered as HTML."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
 
@@ -117,14 +117,13 @@ def test_plain_label_shows_markup_literally(qapp):
 
 
 def test_the_follow_up_dialog_shows_the_earlier_assessment_title_as_written(markup_window, services):
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
 
     from app.ui.followup_ui import FollowupDialog
 
     previous = next(s for s in services.assessments.list() if s.title.startswith("标题"))
     dlg = FollowupDialog(markup_window, previous)
-    texts = [lab.text() for lab in dlg.findChildren(QLabel) if MARKUP in lab.text()]
-    assert texts and all(
-        lab.textFormat().name == "PlainText" for lab in dlg.findChildren(QLabel) if MARKUP in lab.text()
-    )
+    showing = [lab for lab in dlg.findChildren(QLabel) if MARKUP in lab.text()]
+    assert showing and all(lab.textFormat() == Qt.TextFormat.PlainText for lab in showing)
     dlg.deleteLater()
