@@ -51,6 +51,12 @@ def markup_window(qtbot, markup_pack, services, lab, ui_settings, messages):
 
 def _selected(label, n: int | None = None) -> str:
     """What a user gets by selecting the first ``n`` characters (default: all) of a selectable label."""
+    if hasattr(label, "set_selectable"):  # our lazily selectable label: a user points at it first
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QEnterEvent
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.sendEvent(label, QEnterEvent(QPointF(2, 2), QPointF(2, 2), QPointF(2, 2)))
     label.setSelection(0, len(label.text()) if n is None else n)
     return label.selectedText()
 
