@@ -173,7 +173,18 @@ def _timed(code: str, env: dict) -> tuple[float, str]:
     return info["interactive_at"] - t0, out.stdout
 
 
-def _keyboard(home: Path) -> tuple[list[float], list[float]]:
+def _no_bracket() -> None:
+    """Default for ``_keyboard``'s brackets: nothing to do around a measured step."""
+
+
+def _keyboard(
+    home: Path, n_keys: int = N_KEYS, keys_bracket=(_no_bracket, _no_bracket), floor_bracket=(_no_bracket, _no_bracket)
+) -> tuple[list[float], list[float]]:
+    """Time ``n_keys`` keyboard answers (after 10 unmeasured ones) and as many bare saves.
+
+    Each bracket is a pair of callables run just before and just after every measured step
+    (``bench_keycost`` passes callgrind's collection switch, so it counts exactly what is timed here).
+    """
     os.environ["LABASSESS_HOME"] = str(home)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import Qt
@@ -201,28 +212,35 @@ def _keyboard(home: Path) -> tuple[list[float], list[float]]:
     keys = (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3)
     statuses = (Status.CONFORM, Status.PARTIAL, Status.NONCONFORM)
     times = []
-    for i in range(N_KEYS + 10):
+    for i in range(n_keys + 10):
         iid = ids[i % len(ids)]
         iv.select_item(iid)
         app.processEvents()  # paint the selection before timing the keystroke
         current = w.session.status_of(iid)
         k = next(j for j, s in enumerate(statuses) if s is not current)
+        measured = i >= 10
+        if measured:
+            keys_bracket[0]()
         t0 = time.perf_counter()
         QTest.keyClick(iv, keys[k])
         w.dashboard.set_view(w.session.view, force=True)
         app.processEvents()
         dt_ = time.perf_counter() - t0
+        if measured:
+            keys_bracket[1]()
         assert w.session.status_of(iid) is statuses[k]
         if i >= 10:
             times.append(dt_)
     # floor: the bare durable save of the same kind of change
     aid = w.session.assessment_id
     floor = []
-    for i in range(N_KEYS):
+    for i in range(n_keys):
         iid = ids[i % len(ids)]
+        floor_bracket[0]()
         t0 = time.perf_counter()
         services.assessments.answer(aid, iid, statuses[i % 3])
         floor.append(time.perf_counter() - t0)
+        floor_bracket[1]()
     w.shutdown()
     services.close()
     return times, floor

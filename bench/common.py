@@ -36,7 +36,7 @@ KEY_PACKAGES = (
     "psycopg",
 )
 # Modules that run only when asked for by name (--only): slow, or needing a tool the machine may lack.
-ON_REQUEST = ("startcost",)  # callgrind: valgrind, ~2 min
+ON_REQUEST = ("startcost", "keycost")  # callgrind: valgrind, ~2 and ~3 min
 ROW_KEYS = ("figure", "value", "unit", "target", "floor", "floor_label", "lower_is_better")
 
 
