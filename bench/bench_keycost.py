@@ -16,18 +16,16 @@ ships them) and a C compiler; on request only (``python -m bench --only keycost`
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from bench import bench_ui
-from bench.common import ROOT, row
+from bench.bench_startcost import _instructions
+from bench.common import row
 
 N_KEYS = 20  # measured keystrokes (after bench_ui's 10 unmeasured ones); ~60 s under valgrind
-_COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 _SWITCH_C = """#include <valgrind/callgrind.h>
 void labassess_collect_toggle(void) { CALLGRIND_TOGGLE_COLLECT; }
 """
@@ -61,28 +59,7 @@ def _child(lib: str, home: str, which: str) -> None:
 
 def _count(lib: Path, home: Path, env: dict, which: str) -> int:
     code = f"from bench.bench_keycost import _child; _child({str(lib)!r}, {str(home)!r}, {which!r})"
-    with tempfile.TemporaryDirectory(prefix="labassess-callgrind-") as tmp:
-        out = Path(tmp) / "callgrind.out"
-        proc = subprocess.run(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                "--collect-atstart=no",
-                f"--callgrind-out-file={out}",
-                sys.executable,
-                "-c",
-                code,
-            ],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-    found = _COLLECTED.search(proc.stderr)
-    if proc.returncode != 0 or not found:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
-        raise RuntimeError(f"keycost ({which}): valgrind exited with {proc.returncode}: {tail}")
-    return int(found.group(1))
+    return _instructions(code, env, f"keycost ({which})", "--collect-atstart=no")
 
 
 def run() -> list[dict]:

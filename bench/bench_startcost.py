@@ -41,12 +41,15 @@ def _ours() -> str:
     return head + "\nos._exit(0 if ok else 3)\n"
 
 
-def _instructions(code: str, env: dict, label: str) -> int:
-    """Instructions callgrind counted for ``python -c code`` (the interpreter binary itself, not a shim)."""
+def _instructions(code: str, env: dict, label: str, *options: str) -> int:
+    """Instructions callgrind counted for ``python -c code`` (the interpreter binary itself, not a shim).
+
+    ``options`` go to callgrind (``bench_keycost`` passes ``--collect-atstart=no``).
+    """
     with tempfile.TemporaryDirectory(prefix="labassess-callgrind-") as tmp:
         out = Path(tmp) / "callgrind.out"
         proc = subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", code],
+            ["valgrind", "--tool=callgrind", *options, f"--callgrind-out-file={out}", sys.executable, "-c", code],
             env=env,
             cwd=ROOT,
             capture_output=True,
