@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from app.assessment.model import Answer, LabProfile, Status
 from app.assessment.scoring import ScoreResult
@@ -19,8 +20,7 @@ PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 STATE_LABELS = {PASS: Text("通过", "pass"), FAIL: Text("未通过", "fail"), UNKNOWN: Text("未知", "unknown")}
 
 
-@dataclass(frozen=True)
-class GateResult:
+class GateResult(msgspec.Struct, frozen=True):
     """The state of one gate and why."""
 
     id: str

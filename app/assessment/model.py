@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+
+import msgspec
 
 from app.checklists.schema import APPLICABILITY_TAGS
 
@@ -88,8 +89,7 @@ SIZES = ("micro", "small", "medium")  # <10, 10–49, 50+ staff
 ACTIVITIES = APPLICABILITY_TAGS
 
 
-@dataclass(frozen=True)
-class PTRecord:
+class PTRecord(msgspec.Struct, frozen=True):
     """A proficiency-testing participation."""
 
     sub_field: str
@@ -98,8 +98,7 @@ class PTRecord:
     provider: str = ""
 
 
-@dataclass(frozen=True)
-class ScopeMethod:
+class ScopeMethod(msgspec.Struct, frozen=True):
     """A method/parameter the lab intends to apply for, and whether it has real test experience."""
 
     standard: str
@@ -107,8 +106,7 @@ class ScopeMethod:
     has_experience: bool | None = None
 
 
-@dataclass(frozen=True)
-class LabProfile:
+class LabProfile(msgspec.Struct, frozen=True):
     """Everything about the lab that scoring, gates and the plan need (no database identity)."""
 
     name: str
@@ -128,11 +126,10 @@ class LabProfile:
     sub_fields: tuple[str, ...] = ()
     pt_records: tuple[PTRecord, ...] = ()
     scope_methods: tuple[ScopeMethod, ...] = ()
-    staff: dict[str, str] = field(default_factory=dict)  # owner role -> person's name
+    staff: dict[str, str] = msgspec.field(default_factory=dict)  # owner role -> person's name
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(msgspec.Struct, frozen=True):
     """The answer to one item (what scoring needs; storage adds history and versioning)."""
 
     item_id: str

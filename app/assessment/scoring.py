@@ -7,7 +7,8 @@ human-readable statement of exactly what ``score_assessment`` computes; reports 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from app.assessment.applicability import item_applies
 from app.assessment.model import Answer, LabProfile, Status
@@ -48,8 +49,7 @@ FORMULA = Text(
 )
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(msgspec.Struct, frozen=True):
     """The score of one clause, clause group, section or pack.
 
     ``score`` is 0..1 or ``None`` when nothing applicable has been assessed.
@@ -70,8 +70,7 @@ class Cell:
         return None if self.score is None else round(self.score * 100.0, 1)
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(msgspec.Struct, frozen=True):
     """An applicable item answered partial or nonconform."""
 
     item_id: str
@@ -85,8 +84,7 @@ class Gap:
     note: str
 
 
-@dataclass(frozen=True)
-class PackScore:
+class PackScore(msgspec.Struct, frozen=True):
     """The result for one pack (CNAS-CL01, a supplement, lab safety)."""
 
     pack_id: str
@@ -96,8 +94,7 @@ class PackScore:
     sections: tuple[Cell, ...]
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(msgspec.Struct, frozen=True):
     """How much of the applicable checklist has been answered."""
 
     applicable: int
@@ -112,8 +109,7 @@ class Progress:
         return 0.0 if not self.applicable else round(100.0 * self.answered / self.applicable, 1)
 
 
-@dataclass(frozen=True)
-class ScoreResult:
+class ScoreResult(msgspec.Struct, frozen=True):
     """Everything scoring produces for one assessment (gates are evaluated separately)."""
 
     readiness: float | None  # 0..100

@@ -6,7 +6,8 @@ The improvement plan's DTOs are in ``app.services.plan_dto``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+
+import msgspec
 
 from app.assessment.gates import GateResult
 from app.assessment.model import LabProfile, Status
@@ -14,8 +15,7 @@ from app.assessment.scoring import ScoreResult
 from app.checklists.schema import Checklist, Text
 
 
-@dataclass(frozen=True)
-class LabDTO:
+class LabDTO(msgspec.Struct, frozen=True):
     """A lab with its database identity."""
 
     id: int
@@ -29,8 +29,7 @@ class LabDTO:
         return self.profile.name
 
 
-@dataclass(frozen=True)
-class PackRef:
+class PackRef(msgspec.Struct, frozen=True):
     """A checklist pack as used by an assessment (the snapshot it keeps)."""
 
     checklist_id: str
@@ -39,8 +38,7 @@ class PackRef:
     kind: str
 
 
-@dataclass(frozen=True)
-class AssessmentSummary:
+class AssessmentSummary(msgspec.Struct, frozen=True):
     """One line of an assessment list."""
 
     id: int
@@ -59,8 +57,7 @@ class AssessmentSummary:
     critical_gaps: int = 0
 
 
-@dataclass(frozen=True)
-class AnswerDTO:
+class AnswerDTO(msgspec.Struct, frozen=True):
     """The current answer to an item, with its version for optimistic locking."""
 
     item_id: str
@@ -75,8 +72,7 @@ class AnswerDTO:
     updated_at: dt.datetime | None = None
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(msgspec.Struct, frozen=True):
     """One change of an answer."""
 
     item_id: str
@@ -88,8 +84,7 @@ class HistoryEntry:
     changed_at: dt.datetime
 
 
-@dataclass(frozen=True)
-class AssessmentView:
+class AssessmentView(msgspec.Struct, frozen=True):
     """Everything needed to show, score and report one assessment."""
 
     summary: AssessmentSummary
@@ -102,7 +97,7 @@ class AssessmentView:
     band: str
     band_label: Text
     earliest_application: dt.date | None
-    excluded_items: frozenset[str] = field(default_factory=frozenset)
+    excluded_items: frozenset[str] = msgspec.field(default_factory=frozenset)
 
     @property
     def all_gates_pass(self) -> bool:
@@ -110,8 +105,7 @@ class AssessmentView:
         return bool(self.gates) and all(g.state == "pass" for g in self.gates)
 
 
-@dataclass(frozen=True)
-class EvidenceDTO:
+class EvidenceDTO(msgspec.Struct, frozen=True):
     """An evidence file attached to an assessment item."""
 
     id: int
@@ -127,8 +121,7 @@ class EvidenceDTO:
     removed: bool = False
 
 
-@dataclass(frozen=True)
-class BulkResult:
+class BulkResult(msgspec.Struct, frozen=True):
     """Outcome of a bulk answer import."""
 
     applied: int

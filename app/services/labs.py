@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-
+import msgspec
 from sqlalchemy import select
 
 from app.assessment.model import ACTIVITIES, INDUSTRIES, SIZES, LabProfile
@@ -109,7 +108,7 @@ class LabService:
     def change(self, lab_id: int, **fields) -> LabDTO:
         """Change some profile fields (e.g. ``ms_start_date=...``) and keep the rest."""
         current = self.get(lab_id).profile
-        return self.update(lab_id, dataclasses.replace(current, **fields))
+        return self.update(lab_id, msgspec.structs.replace(current, **fields))
 
     def get(self, lab_id: int) -> LabDTO:
         """One lab (``NotFound`` if absent)."""

@@ -12,9 +12,10 @@ A "row" is anything with the ORM column names as attributes (an ORM object or a
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import msgspec
 
 from app.assessment.applicability import item_applies
 from app.assessment.gates import earliest_application_date, evaluate_gates
@@ -135,7 +136,7 @@ def summary_from(row, lab_name: str, snapshots: Iterable) -> AssessmentSummary:
 
 def with_score(summary: AssessmentSummary, score) -> AssessmentSummary:
     """The summary line with readiness, progress and gap counts from ``score``."""
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         summary,
         readiness=score.readiness,
         progress=score.progress.percent,

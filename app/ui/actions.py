@@ -10,8 +10,8 @@ the focus is in the plan tab.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+import msgspec
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
@@ -20,8 +20,7 @@ from app.ui.i18n import tr
 SK = QKeySequence.StandardKey
 
 
-@dataclass(frozen=True)
-class ActionSpec:
+class ActionSpec(msgspec.Struct, frozen=True):
     """One command: see the module docstring."""
 
     id: str

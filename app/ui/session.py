@@ -20,9 +20,9 @@ marked ``reverify`` until answered again or confirmed as is (``confirm``).
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -34,8 +34,7 @@ from app.ui.i18n import tr
 UNDO_LIMIT = 500
 
 
-@dataclass(frozen=True)
-class AnswerState:
+class AnswerState(msgspec.Struct, frozen=True):
     """What an answer command writes: status, note and N/A reason."""
 
     status: Status

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from app.assessment.gates import evaluate_gates
@@ -258,6 +258,6 @@ def test_plan_is_deterministic(mini, gates_pack, training):
 
 def test_experience_gate_links_scope(mini, gates_pack, training):
     """Scope methods without experience do not break planning when the gate is absent from the pack."""
-    prof = dataclasses.replace(profile(), scope_methods=(ScopeMethod("GB 7000.1-2015", "IP", False),))
+    prof = msgspec.structs.replace(profile(), scope_methods=(ScopeMethod("GB 7000.1-2015", "IP", False),))
     plan = make_plan(mini, gates_pack, training, {"T-5-01": Status.PARTIAL}, prof)
     assert any(a.key == "act-5-1" for a in plan.actions)
