@@ -186,7 +186,8 @@ def build_actions(window, interview_widget) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
     groups: dict[str, QActionGroup] = {}
     for spec in ACTIONS:
-        act = QAction(tr(spec.text), window)
+        act = QAction(window)  # not QAction(text, window): matching that overload sets up QIcon (11 M instr.)
+        act.setText(tr(spec.text))
         act.setObjectName(f"action_{spec.id}")
         seqs = key_sequences(spec)
         if seqs:

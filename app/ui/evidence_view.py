@@ -11,7 +11,6 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -36,7 +35,7 @@ class EvidenceModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[EvidenceDTO] = []
         self._reader = reader  # callable(evidence_id) -> bytes
-        self._thumbs: dict[str, QIcon] = {}
+        self._thumbs: dict = {}  # sha256 -> QIcon
 
     def set_rows(self, rows: list[EvidenceDTO]) -> None:
         """Replace the files shown."""
@@ -47,10 +46,14 @@ class EvidenceModel(QAbstractListModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def _thumb(self, ev: EvidenceDTO) -> QIcon | None:
+    def _thumb(self, ev: EvidenceDTO):  # -> QIcon | None
         if not ev.mime.startswith("image/") or self._reader is None:
             return None
         if ev.sha256 not in self._thumbs:
+            # imported here: the first QIcon sets up its type with QIcon.ThemeIcon's ~150 members,
+            # 11 M instructions the first window spends for nothing when no item there has a photo
+            from PySide6.QtGui import QIcon, QImage, QPixmap
+
             img = QImage()
             try:
                 ok = img.loadFromData(self._reader(ev.id))

@@ -17,8 +17,9 @@ Signals:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -48,6 +49,9 @@ from app.ui.evidence_view import EvidencePanel
 from app.ui.i18n import language, tr
 from app.ui.labels import plain_label
 from app.ui.models import ID_ROLE, STATUS_COLORS, ClauseTreeModel, ItemTableModel
+
+if TYPE_CHECKING:  # the type only: importing it sets up PySide's event types (app.ui.first_paint)
+    from PySide6.QtGui import QKeyEvent
 
 NOTE_DELAY_MS = 700
 FILTERS = ("all", "unanswered", "gaps", "critical", "marked", "reverify")
@@ -127,7 +131,8 @@ class _WrappedColumn(QWidget):
 
     QScrollArea ignores height-for-width, so with long wrapped text the layout squeezes the labels and
     clips the question; this keeps the column at least as tall as its text needs at the current width,
-    and the scroll area scrolls instead.
+    and the scroll area scrolls instead. Its layout (``_RefitLayout``) tells it when the width changed:
+    a ``resizeEvent`` override would be the first event handled in Python (see ``app.ui.first_paint``).
     """
 
     def refit(self) -> None:
@@ -138,9 +143,15 @@ class _WrappedColumn(QWidget):
             if need != self.minimumHeight():
                 self.setMinimumHeight(need)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self.refit()
+
+class _RefitLayout(QVBoxLayout):
+    """The text column's layout: after each new geometry the column refits its height to the width."""
+
+    def setGeometry(self, rect) -> None:  # noqa: N802 - Qt override
+        super().setGeometry(rect)
+        column = self.parentWidget()
+        if isinstance(column, _WrappedColumn):
+            column.refit()
 
 
 class InterviewWidget(QWidget):
@@ -245,7 +256,7 @@ class InterviewWidget(QWidget):
         left_scroll.setFrameShape(QFrame.Shape.NoFrame)
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps instead
         left = self._text_column = _WrappedColumn()
-        lv = QVBoxLayout(left)
+        lv = _RefitLayout(left)
         self.reverify_banner = QFrame()
         self.reverify_banner.setObjectName("reverify_banner")
         self.reverify_banner.setStyleSheet(

@@ -9,7 +9,7 @@ data with ``html.escape``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 
@@ -20,8 +20,11 @@ class WrappedLabel(QLabel):
     box layout up the chain, the interview's scrolling text column, the splitter), and QLabel answers
     every call by laying its text out again; a selectable label even does it twice, through a
     QTextDocument. On the interview's item panel that was about a third of one keyboard answer.
-    The height for a width depends only on the text, its format, the font, the style and the margins,
-    so every setter of those below clears the memory.
+    The height for a width depends only on the text, its format, the font and the margins, so every
+    setter of those below clears the memory, and so does a font that differs from the one the
+    heights were measured with (an inherited or style-sheet font arrives without a setter). The font
+    is compared on each call instead of watching ``changeEvent``: an event handler in Python would
+    make the first window's first event set up PySide's event types (see ``app.ui.first_paint``).
     """
 
     _REMEMBERED = 8  # widths kept; a window resize drag asks for a new one each step
@@ -29,6 +32,7 @@ class WrappedLabel(QLabel):
     def __init__(self, text: str = "", parent=None):
         super().__init__(text, parent)
         self._heights: dict[int, int] = {}
+        self._measured_with = None  # the QFont of the heights remembered
         self._selectable = False
 
     def set_selectable(self, on: bool) -> None:
@@ -58,6 +62,10 @@ class WrappedLabel(QLabel):
         super().enterEvent(event)
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        font = self.font()
+        if font != self._measured_with:
+            self._heights.clear()
+            self._measured_with = font
         h = self._heights.get(width)
         if h is None:
             if len(self._heights) >= self._REMEMBERED:
@@ -94,11 +102,6 @@ class WrappedLabel(QLabel):
     def setContentsMargins(self, *margins) -> None:  # noqa: N802 - Qt API
         self._heights.clear()
         super().setContentsMargins(*margins)
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LayoutDirectionChange):
-            self._heights.clear()
-        super().changeEvent(event)
 
 
 def plain_label(text: str = "", *, wrap: bool = False, selectable: bool = False) -> QLabel:

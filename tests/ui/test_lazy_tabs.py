@@ -29,7 +29,8 @@ def _click_tab(window, index: int) -> None:
 
 
 def test_start_up_builds_only_the_interview_and_leaves_the_other_pages_unimported(services, assessment, home):
-    """In a fresh interpreter, started as ``run_gui`` starts: no other page, module or plan DTO loads."""
+    """In a fresh interpreter, started as ``run_gui`` starts: no other page, module or plan DTO loads,
+    and no Python code receives a Qt event before the first paint."""
     url = services.db.url
     services.close()
     code = (
@@ -45,13 +46,14 @@ def test_start_up_builds_only_the_interview_and_leaves_the_other_pages_unimporte
         "mods = ('app.ui.dashboard', 'app.ui.plan_view', 'app.ui.portfolio_view', 'app.services.plan_dto',\n"
         "        'app.ui.dialogs', 'pyqtgraph', 'sqlalchemy')\n"
         "before = {m: m in sys.modules for m in mods}\n"
+        "qt_types = {n: n in vars(sys.modules[m]) for m, n in (('PySide6.QtCore', 'QEvent'), ('PySide6.QtGui', 'QIcon'))}\n"
         "built = {k: w.lazy_tabs.built(k) is not None for k in ('dashboard', 'plan', 'portfolio')}\n"
         "titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]\n"
         "interview = w.tabs.currentWidget() is w.interview and w.session is not None\n"
         "w.tabs.setCurrentIndex(1); app.processEvents()\n"
         "after = w.tabs.currentWidget() is w.lazy_tabs.built('dashboard') and 'app.ui.dashboard' in sys.modules\n"
         "print(json.dumps({'before': before, 'built': built, 'titles': titles, 'interview': interview,\n"
-        "                  'after': after}))\n"
+        "                  'after': after, 'qt_types': qt_types}))\n"
         "import os; os._exit(0)\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen", LABASSESS_HOME=str(home))
@@ -60,6 +62,10 @@ def test_start_up_builds_only_the_interview_and_leaves_the_other_pages_unimporte
     assert info["interview"] is True
     assert info["before"] == dict.fromkeys(info["before"], False)
     assert info["built"] == {"dashboard": False, "plan": False, "portfolio": False}
+    # PySide sets a Qt type up on first use: QEvent (with ~50 subclasses) when Python first receives
+    # an event, QIcon (with its ~150 theme icons) when an overload taking one is matched. Neither is
+    # needed for the first window: together ~60 M instructions of its cold start (app.ui.first_paint).
+    assert info["qt_types"] == {"QEvent": False, "QIcon": False}
     from app.ui.i18n import tr
 
     assert info["titles"] == [tr(f"act.tab_{k}") for k in ("interview", *LAZY)]

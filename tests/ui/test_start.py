@@ -156,10 +156,11 @@ def test_language_switch_rebuilds_the_window_in_english(qtbot, services, ui_sett
 
 
 def test_application_font_is_the_bundled_cjk_font_without_hinting(qapp):
-    """Chinese never shows as boxes, and glyphs skip FreeType's auto-hinter (faster first paint)."""
+    """Chinese never shows as boxes, and glyphs skip FreeType's auto-hinter and cosmetic shaping (faster first paint)."""
     from PySide6.QtGui import QFont, QFontInfo, QFontMetrics
 
     font = qapp.font()
     assert QFontInfo(font).family() == "Noto Sans SC"
     assert all(QFontMetrics(font).inFontUcs4(ord(ch)) for ch in "实验室能力自评估")
     assert font.hintingPreference() == QFont.HintingPreference.PreferNoHinting
+    assert font.styleStrategy() & QFont.StyleStrategy.PreferNoShaping
