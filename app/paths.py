@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path, user_log_path
+from platformdirs import user_cache_path, user_data_path, user_log_path
 
 APP_NAME = "LabAssess"
 
@@ -37,6 +37,12 @@ def user_checklist_dir() -> Path:
 def reports_dir() -> Path:
     """Default folder for generated reports."""
     return data_dir() / "reports"
+
+
+def cache_dir() -> Path:
+    """Derived data that can be rebuilt at any time (validated checklist snapshots)."""
+    override = os.environ.get("LABASSESS_HOME")
+    return Path(override) / "cache" if override else user_cache_path(APP_NAME, appauthor=False)
 
 
 def log_dir() -> Path:

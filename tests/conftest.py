@@ -24,6 +24,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def _snapshot_cache(tmp_path):
+    """Validated checklist snapshots are kept on disk per test, never in the user's cache directory."""
+    from app.services import snapshot_cache
+
+    snapshot_cache.set_directory(tmp_path / "snapshot-cache")
+    yield
+    snapshot_cache.use_default_directory()
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     """A fresh LABASSESS_HOME."""

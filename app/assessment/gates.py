@@ -10,17 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-import msgspec
-
 from app.assessment.model import Answer, LabProfile, Status
 from app.assessment.scoring import ScoreResult
 from app.checklists.schema import Checklist, Gate, Text, clause_key
+from app.records import Record
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 STATE_LABELS = {PASS: Text("通过", "pass"), FAIL: Text("未通过", "fail"), UNKNOWN: Text("未知", "unknown")}
 
 
-class GateResult(msgspec.Struct, frozen=True):
+class GateResult(Record):
     """The state of one gate and why."""
 
     id: str

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-import msgspec
-
 from app.checklists.schema import APPLICABILITY_TAGS
+from app.records import Record, field
 
 
 class Status(enum.StrEnum):
@@ -89,7 +88,7 @@ SIZES = ("micro", "small", "medium")  # <10, 10–49, 50+ staff
 ACTIVITIES = APPLICABILITY_TAGS
 
 
-class PTRecord(msgspec.Struct, frozen=True):
+class PTRecord(Record):
     """A proficiency-testing participation."""
 
     sub_field: str
@@ -98,7 +97,7 @@ class PTRecord(msgspec.Struct, frozen=True):
     provider: str = ""
 
 
-class ScopeMethod(msgspec.Struct, frozen=True):
+class ScopeMethod(Record):
     """A method/parameter the lab intends to apply for, and whether it has real test experience."""
 
     standard: str
@@ -106,7 +105,7 @@ class ScopeMethod(msgspec.Struct, frozen=True):
     has_experience: bool | None = None
 
 
-class LabProfile(msgspec.Struct, frozen=True):
+class LabProfile(Record):
     """Everything about the lab that scoring, gates and the plan need (no database identity)."""
 
     name: str
@@ -126,10 +125,10 @@ class LabProfile(msgspec.Struct, frozen=True):
     sub_fields: tuple[str, ...] = ()
     pt_records: tuple[PTRecord, ...] = ()
     scope_methods: tuple[ScopeMethod, ...] = ()
-    staff: dict[str, str] = msgspec.field(default_factory=dict)  # owner role -> person's name
+    staff: dict[str, str] = field(default_factory=dict)  # owner role -> person's name
 
 
-class Answer(msgspec.Struct, frozen=True):
+class Answer(Record):
     """The answer to one item (what scoring needs; storage adds history and versioning)."""
 
     item_id: str

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import msgspec
-
 from app.assessment.applicability import item_applies
 from app.assessment.model import Answer, LabProfile, Status
 from app.checklists.schema import CNAS_CLAUSES, Checklist, Item, Text, clause_key
+from app.records import Record
 
 #: Readiness bands (lower bound in percent, id, zh, en), highest first.
 BANDS = (
@@ -49,7 +48,7 @@ FORMULA = Text(
 )
 
 
-class Cell(msgspec.Struct, frozen=True):
+class Cell(Record):
     """The score of one clause, clause group, section or pack.
 
     ``score`` is 0..1 or ``None`` when nothing applicable has been assessed.
@@ -70,7 +69,7 @@ class Cell(msgspec.Struct, frozen=True):
         return None if self.score is None else round(self.score * 100.0, 1)
 
 
-class Gap(msgspec.Struct, frozen=True):
+class Gap(Record):
     """An applicable item answered partial or nonconform."""
 
     item_id: str
@@ -84,7 +83,7 @@ class Gap(msgspec.Struct, frozen=True):
     note: str
 
 
-class PackScore(msgspec.Struct, frozen=True):
+class PackScore(Record):
     """The result for one pack (CNAS-CL01, a supplement, lab safety)."""
 
     pack_id: str
@@ -94,7 +93,7 @@ class PackScore(msgspec.Struct, frozen=True):
     sections: tuple[Cell, ...]
 
 
-class Progress(msgspec.Struct, frozen=True):
+class Progress(Record):
     """How much of the applicable checklist has been answered."""
 
     applicable: int
@@ -109,7 +108,7 @@ class Progress(msgspec.Struct, frozen=True):
         return 0.0 if not self.applicable else round(100.0 * self.answered / self.applicable, 1)
 
 
-class ScoreResult(msgspec.Struct, frozen=True):
+class ScoreResult(Record):
     """Everything scoring produces for one assessment (gates are evaluated separately)."""
 
     readiness: float | None  # 0..100

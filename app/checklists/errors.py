@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import msgspec
+from app.records import Record
 
 
-class Problem(msgspec.Struct, frozen=True):
+class Problem(Record):
     """One validation problem.
 
     Attributes:

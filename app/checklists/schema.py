@@ -1,23 +1,17 @@
-"""Checklist domain objects: frozen records (``msgspec.Struct``), no I/O, no Qt, no SQL.
+"""Checklist domain objects: frozen records (``app.records``), no I/O, no Qt, no SQL.
 
 A *checklist* (also called a *pack*) is versioned data: CNAS-CL01 requirements, the readiness
 gates, lab safety, a field supplement.  The loader (``loader.py``) turns a YAML file into these
 objects after validating every field; everything downstream (scoring, plan, reports, UI) reads
 only these objects.  The file format is documented in ``docs/checklist-format.md``.
-
-The records are ``msgspec.Struct`` classes, not dataclasses, for the desktop's cold start: a frozen
-dataclass compiles six generated methods when its class is created (4.7 M instructions each class on
-Python 3.11, 30 classes on the start path), a Struct is built in C (0.14 M).  They behave alike:
-frozen, compared and hashed by value, positional or keyword construction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
 
-import msgspec
+from app.records import Record, field
 
 FORMAT_TAG = "labassess-checklist/1"
 
@@ -95,7 +89,7 @@ GENERIC_CLAUSE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,30}$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 
 
-class Text(msgspec.Struct, frozen=True):
+class Text(Record):
     """A bilingual string.  Both languages are required by validation."""
 
     zh: str
@@ -107,7 +101,7 @@ class Text(msgspec.Struct, frozen=True):
         return value or (self.en if lang == "zh" else self.zh)
 
 
-class TextList(msgspec.Struct, frozen=True):
+class TextList(Record):
     """A bilingual list of short strings (e.g. evidence examples)."""
 
     zh: tuple[str, ...]
@@ -118,7 +112,7 @@ class TextList(msgspec.Struct, frozen=True):
         return self.zh if lang == "zh" else self.en
 
 
-class BasisDocument(msgspec.Struct, frozen=True):
+class BasisDocument(Record):
     """A document a pack is based on, with the edition and when we last checked it was current."""
 
     id: str
@@ -127,7 +121,7 @@ class BasisDocument(msgspec.Struct, frozen=True):
     checked: dt.date
 
 
-class Action(msgspec.Struct, frozen=True):
+class Action(Record):
     """A recommended improvement action for a gap.
 
     ``key`` is shared by actions that should merge into one plan action (one intermediate-check
@@ -143,7 +137,7 @@ class Action(msgspec.Struct, frozen=True):
     closure_evidence: Text
 
 
-class Item(msgspec.Struct, frozen=True):
+class Item(Record):
     """One question of a checklist.
 
     ``applies_to`` holds applicability tags: the item applies to a lab whose activities include
@@ -164,24 +158,15 @@ class Item(msgspec.Struct, frozen=True):
     actions: tuple[Action, ...]
     option_b: str = "keep"
     fields: tuple[str, ...] = ()
-    line: int = 0  # where the item was read; not part of what it is (see __eq__)
+    line: int = field(default=0, compare=False)  # where the item was read, not part of what it is
 
     @property
     def clause_key(self) -> str:
         """The scoring clause this item rolls up to (see ``clause_key``)."""
         return clause_key(self.clause)
 
-    # An item read from YAML (with its line) equals the same item read from data or XLSX.
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Item:
-            return NotImplemented
-        return _item_key(self) == _item_key(other)
 
-    def __hash__(self) -> int:
-        return hash(_item_key(self))
-
-
-class Section(msgspec.Struct, frozen=True):
+class Section(Record):
     """A group of items under one clause (or a safety/supplement section)."""
 
     clause: str
@@ -189,14 +174,14 @@ class Section(msgspec.Struct, frozen=True):
     items: tuple[Item, ...]
 
 
-class GateRule(msgspec.Struct, frozen=True):
+class GateRule(Record):
     """Declarative pass/fail/unknown logic for a readiness gate (see ``app.assessment.gates``)."""
 
     type: str
     params: dict
 
 
-class Gate(msgspec.Struct, frozen=True):
+class Gate(Record):
     """A CNAS readiness gate (G1-G10): what it needs and how it is decided."""
 
     id: str
@@ -207,11 +192,11 @@ class Gate(msgspec.Struct, frozen=True):
     milestone: bool = False
 
 
-class Checklist(msgspec.Struct, frozen=True, dict=True):
+class Checklist(Record):
     """A validated, immutable checklist pack.
 
-    Equality ignores ``source`` (where it was read from); ``dict=True`` gives room for the id index
-    built once in ``__post_init__``, which is not a field (not compared, encoded or shown).
+    Equality ignores ``source`` (where it was read from). The id index built once in
+    ``__post_init__`` is kept beside the fields, not as one (not compared or shown).
     """
 
     id: str
@@ -224,18 +209,10 @@ class Checklist(msgspec.Struct, frozen=True, dict=True):
     gates: tuple[Gate, ...] = ()
     applies_to_fields: tuple[str, ...] = ()
     default_enabled: bool = True
-    source: str = ""
+    source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:  # the record is frozen: the index goes in its __dict__
         self.__dict__["_index"] = {it.id: it for s in self.sections for it in s.items}
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Checklist:
-            return NotImplemented
-        return _checklist_key(self) == _checklist_key(other)
-
-    def __hash__(self) -> int:
-        return hash(_checklist_key(self))
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -249,10 +226,6 @@ class Checklist(msgspec.Struct, frozen=True, dict=True):
     def has_item(self, item_id: str) -> bool:
         """True if the pack holds ``item_id``."""
         return item_id in self._index
-
-
-_item_key = operator.attrgetter(*(f for f in Item.__struct_fields__ if f != "line"))
-_checklist_key = operator.attrgetter(*(f for f in Checklist.__struct_fields__ if f != "source"))
 
 
 def is_cnas_clause(ref: str) -> bool:

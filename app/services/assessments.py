@@ -80,6 +80,9 @@ class AssessmentService:
             )
             s.add(row)
             s.flush()
+            # parsed and validated now, as every later read would, so the first start that opens
+            # this assessment already finds it in the disk cache (``snapshot_cache``)
+            snapshot_checklist(row)
         return row
 
     def create(

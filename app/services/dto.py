@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import msgspec
-
 from app.assessment.gates import GateResult
 from app.assessment.model import LabProfile, Status
 from app.assessment.scoring import ScoreResult
 from app.checklists.schema import Checklist, Text
+from app.records import Record, field
 
 
-class LabDTO(msgspec.Struct, frozen=True):
+class LabDTO(Record):
     """A lab with its database identity."""
 
     id: int
@@ -29,7 +28,7 @@ class LabDTO(msgspec.Struct, frozen=True):
         return self.profile.name
 
 
-class PackRef(msgspec.Struct, frozen=True):
+class PackRef(Record):
     """A checklist pack as used by an assessment (the snapshot it keeps)."""
 
     checklist_id: str
@@ -38,7 +37,7 @@ class PackRef(msgspec.Struct, frozen=True):
     kind: str
 
 
-class AssessmentSummary(msgspec.Struct, frozen=True):
+class AssessmentSummary(Record):
     """One line of an assessment list."""
 
     id: int
@@ -57,7 +56,7 @@ class AssessmentSummary(msgspec.Struct, frozen=True):
     critical_gaps: int = 0
 
 
-class AnswerDTO(msgspec.Struct, frozen=True):
+class AnswerDTO(Record):
     """The current answer to an item, with its version for optimistic locking."""
 
     item_id: str
@@ -72,7 +71,7 @@ class AnswerDTO(msgspec.Struct, frozen=True):
     updated_at: dt.datetime | None = None
 
 
-class HistoryEntry(msgspec.Struct, frozen=True):
+class HistoryEntry(Record):
     """One change of an answer."""
 
     item_id: str
@@ -84,7 +83,7 @@ class HistoryEntry(msgspec.Struct, frozen=True):
     changed_at: dt.datetime
 
 
-class AssessmentView(msgspec.Struct, frozen=True):
+class AssessmentView(Record):
     """Everything needed to show, score and report one assessment."""
 
     summary: AssessmentSummary
@@ -97,7 +96,7 @@ class AssessmentView(msgspec.Struct, frozen=True):
     band: str
     band_label: Text
     earliest_application: dt.date | None
-    excluded_items: frozenset[str] = msgspec.field(default_factory=frozenset)
+    excluded_items: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def all_gates_pass(self) -> bool:
@@ -105,7 +104,7 @@ class AssessmentView(msgspec.Struct, frozen=True):
         return bool(self.gates) and all(g.state == "pass" for g in self.gates)
 
 
-class EvidenceDTO(msgspec.Struct, frozen=True):
+class EvidenceDTO(Record):
     """An evidence file attached to an assessment item."""
 
     id: int
@@ -121,7 +120,7 @@ class EvidenceDTO(msgspec.Struct, frozen=True):
     removed: bool = False
 
 
-class BulkResult(msgspec.Struct, frozen=True):
+class BulkResult(Record):
     """Outcome of a bulk answer import."""
 
     applied: int

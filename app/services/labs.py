@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import msgspec
 from sqlalchemy import select
 
 from app.assessment.model import ACTIVITIES, INDUSTRIES, SIZES, LabProfile
 from app.checklists.schema import OWNER_ROLES, TEST_FIELDS
+from app.records import replace
 from app.services.dto import LabDTO
 from app.services.errors import NotFound, ValidationError
 from app.services.views import lab_dto
@@ -108,7 +108,7 @@ class LabService:
     def change(self, lab_id: int, **fields) -> LabDTO:
         """Change some profile fields (e.g. ``ms_start_date=...``) and keep the rest."""
         current = self.get(lab_id).profile
-        return self.update(lab_id, msgspec.structs.replace(current, **fields))
+        return self.update(lab_id, replace(current, **fields))
 
     def get(self, lab_id: int) -> LabDTO:
         """One lab (``NotFound`` if absent)."""

@@ -15,8 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-import msgspec
-
 from app.assessment.applicability import item_applies
 from app.assessment.gates import earliest_application_date, evaluate_gates
 from app.assessment.model import Answer as DomainAnswer
@@ -24,6 +22,8 @@ from app.assessment.model import LabProfile, PTRecord, ScopeMethod, Status
 from app.assessment.scoring import band_for, score_assessment
 from app.checklists.schema import Checklist
 from app.checklists.validate import checklist_from_data
+from app.records import replace
+from app.services import snapshot_cache
 from app.services.dto import AnswerDTO, AssessmentSummary, AssessmentView, EvidenceDTO, LabDTO, PackRef
 
 _SNAPSHOTS: dict[tuple[str, str, str], Checklist] = {}
@@ -34,14 +34,18 @@ def snapshot_checklist(row) -> Checklist:
     """The checklist stored in a snapshot row, parsed and validated once per process.
 
     Snapshots never change, so (id, version, content hash) identifies the parsed result; the key is
-    cheap, unlike re-serialising the whole content to build a cache key on every call.
+    cheap, unlike re-serialising the whole content to build a cache key on every call.  Across
+    processes the validated result is kept on disk (``snapshot_cache``).
     """
     key = (row.checklist_id, row.version, row.sha256)
     checklist = _SNAPSHOTS.get(key)
     if checklist is None:
         if len(_SNAPSHOTS) >= _SNAPSHOT_CACHE_SIZE:
             _SNAPSHOTS.clear()
-        checklist = checklist_from_data(row.content, source=f"snapshot {row.sha256[:12]}")
+        checklist = snapshot_cache.load(*key)  # validated by an earlier run: content not even read
+        if checklist is None:
+            checklist = checklist_from_data(row.content, source=f"snapshot {row.sha256[:12]}")
+            snapshot_cache.store(row.sha256, checklist)
         _SNAPSHOTS[key] = checklist
     return checklist
 
@@ -136,7 +140,7 @@ def summary_from(row, lab_name: str, snapshots: Iterable) -> AssessmentSummary:
 
 def with_score(summary: AssessmentSummary, score) -> AssessmentSummary:
     """The summary line with readiness, progress and gap counts from ``score``."""
-    return msgspec.structs.replace(
+    return replace(
         summary,
         readiness=score.readiness,
         progress=score.progress.percent,

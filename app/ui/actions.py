@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import msgspec
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from app.records import Record
 from app.ui.i18n import tr
 
 SK = QKeySequence.StandardKey
 
 
-class ActionSpec(msgspec.Struct, frozen=True):
+class ActionSpec(Record):
     """One command: see the module docstring."""
 
     id: str

@@ -22,11 +22,11 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-import msgspec
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.assessment.model import Status
+from app.records import Record
 from app.services.dto import AnswerDTO, AssessmentView
 from app.ui import backend
 from app.ui.i18n import tr
@@ -34,7 +34,7 @@ from app.ui.i18n import tr
 UNDO_LIMIT = 500
 
 
-class AnswerState(msgspec.Struct, frozen=True):
+class AnswerState(Record):
     """What an answer command writes: status, note and N/A reason."""
 
     status: Status

@@ -104,12 +104,11 @@ def test_create_a_lab_then_an_assessment_from_the_window(qtbot, services, ui_set
 
 def test_editing_the_profile_rescores_the_open_assessment(window, services, monkeypatch):
     """Changing the profile (e.g. the system start date) updates the open assessment's gates."""
-    import msgspec
-
+    from app.records import replace
     from app.ui.lab_form import LabProfileDialog
 
     lab = services.labs.get(window.session.view.lab.id)
-    new = msgspec.structs.replace(lab.profile, declaration_voluntary=True)
+    new = replace(lab.profile, declaration_voluntary=True)
     monkeypatch.setattr(LabProfileDialog, "ask", classmethod(lambda cls, parent, p: new))
     window.actions["edit_lab"].trigger()
     g1 = next(g for g in window.session.view.gates if g.id == "G1")

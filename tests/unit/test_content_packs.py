@@ -13,6 +13,7 @@ from app.assessment.model import LabProfile
 from app.checklists.glossary import inconsistent_terms, load_glossary
 from app.checklists.loader import shipped_checklists
 from app.checklists.schema import CNAS_CLAUSES, TRAINING_THEMES
+from app.records import field_names
 
 ROOT = Path(__file__).parents[2]
 PACKS = {c.id: c for c in shipped_checklists()}
@@ -98,7 +99,7 @@ def test_gates_reference_profile_data():
     """Every field a gate rule reads exists on the lab profile; G1–G10 are all present."""
     gates = next(p for p in PACKS.values() if p.kind == "gates")
     assert [g.id for g in gates.gates] == [f"G{i}" for i in range(1, 11)]
-    fields = set(LabProfile.__struct_fields__)
+    fields = set(field_names(LabProfile))
     for g in gates.gates:
         for key in ("field", "audit_field", "review_field", "after_field"):
             if key in g.rule.params:

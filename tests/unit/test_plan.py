@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from app.assessment.gates import evaluate_gates
@@ -14,6 +13,7 @@ from app.assessment.plan import gap_priority, generate_plan, owner_name
 from app.assessment.scoring import score_assessment
 from app.checklists.loader import load_file, load_text
 from app.checklists.training import load_training_text
+from app.records import replace
 
 DATA = Path(__file__).parents[1] / "data"
 D0 = dt.date(2026, 3, 2)
@@ -258,6 +258,6 @@ def test_plan_is_deterministic(mini, gates_pack, training):
 
 def test_experience_gate_links_scope(mini, gates_pack, training):
     """Scope methods without experience do not break planning when the gate is absent from the pack."""
-    prof = msgspec.structs.replace(profile(), scope_methods=(ScopeMethod("GB 7000.1-2015", "IP", False),))
+    prof = replace(profile(), scope_methods=(ScopeMethod("GB 7000.1-2015", "IP", False),))
     plan = make_plan(mini, gates_pack, training, {"T-5-01": Status.PARTIAL}, prof)
     assert any(a.key == "act-5-1" for a in plan.actions)
