@@ -116,8 +116,9 @@ app.processEvents()
 interactive_at = time.time()
 start_gc.resume()
 ok = services is not None and w.session is not None and w.nav_model.rowCount() > 100
-while w.nav_model.pending_scores():
-    app.processEvents()
+from PySide6.QtCore import QEventLoop
+while w.nav_model.pending_scores():  # as app.exec() does: wait when idle (the scorer starts then)
+    app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 print(json.dumps({"ok": ok, "interactive_at": interactive_at, "scored_at": time.time()}), flush=True)
 os._exit(0)
 """

@@ -241,7 +241,7 @@ def format_table(rows: Iterable[dict]) -> str:
                 if r.get("target") is not None
                 else "-",
                 _fmt(r.get("floor")),
-                f"{ratio:.1f}" if ratio is not None else "-",
+                "-" if ratio is None else f"{ratio:.2f}" if ratio < 10 else f"{ratio:.1f}",  # 1.96 is not 2.0
                 verdict(r),
                 r.get("error") or r.get("floor_label") or "",
             ]

@@ -40,10 +40,13 @@ def _wait(app, predicate, timeout_s: float = 30.0) -> None:
     """Process events until ``predicate()`` is true (background workers report by queued signal)."""
     import time
 
+    from PySide6.QtCore import QEventLoop, QTimer
+
     end = time.monotonic() + timeout_s
     while not predicate() and time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
+        loop = QEventLoop()  # waits when idle, as app.exec() does (app.ui.first_paint relies on it)
+        QTimer.singleShot(10, loop.quit)
+        loop.exec()
 
 
 def _followup_and_compare(app, w, services, out: Path, lang: str) -> list[Path]:

@@ -185,11 +185,15 @@ class QuickReader:
             sql += f" WHERE {where}"
         if order:
             sql += f" ORDER BY {order}"
-        convert = list(columns.items())
-        return [
-            SimpleNamespace(**{name: fn(value) for (name, fn), value in zip(convert, raw)})
-            for raw in self._conn.execute(sql, tuple(params))
-        ]
+        names = tuple(columns)
+        convert = [(name, fn) for name, fn in columns.items() if fn is not _same]  # most columns are as stored
+        rows = []
+        for raw in self._conn.execute(sql, tuple(params)):
+            values = dict(zip(names, raw))
+            for name, fn in convert:
+                values[name] = fn(values[name])
+            rows.append(SimpleNamespace(**values))
+        return rows
 
     def labs(self) -> list[SimpleNamespace]:
         """Every lab row, by name then id (the order ``LabService.list`` uses)."""

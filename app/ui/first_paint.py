@@ -14,6 +14,9 @@ Python code receives makes PySide set up the Python types of ``QEvent`` and its 
 48 M instructions, a fifth of everything LabAssess adds to a bare window's cold start, spent in
 the middle of the first paint. Nothing on the start path receives an event in Python for this
 reason (``WrappedLabel`` and the interview's text column watch sizes and fonts without events).
+
+An event loop that never waits (``processEvents()`` in a busy loop, as a script might drive it)
+never says it is about to block: such a caller passes ``WaitForMoreEvents``, as ``exec()`` does.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Signals:
 
 from __future__ import annotations
 
-import getpass
+import os
 import weakref
 from pathlib import Path
 
@@ -42,12 +42,18 @@ from app.ui.models import ID_ROLE, KIND_ROLE, NavigatorModel, fmt_percent
 from app.ui.navigator_scores import NavigatorScorer
 from app.ui.session import AssessmentSession
 from app.ui.settings import AppSettings
-from app.ui.welcome import WelcomeWidget
 
 PAGE_WELCOME, PAGE_WORK = 0, 1
 
 
 def _user() -> str:
+    """The login name the answers are recorded under (as ``getpass.getuser``, which reads these first)."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        user = os.environ.get(name)
+        if user:
+            return user
+    import getpass  # only now: it imports pwd and termios (1.4 M instructions of every start)
+
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name on some systems
@@ -107,11 +113,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.nav_dock], [330], Qt.Orientation.Horizontal)
 
         self.stack = QStackedWidget()
-        self.welcome = WelcomeWidget()
-        self.welcome.demo_requested.connect(self.on_demo)
-        self.welcome.new_lab_requested.connect(self.on_new_lab)
-        self.welcome.open_db_requested.connect(self.on_open_db)
-        self.stack.addWidget(self.welcome)
+        self._welcome = None  # built the first time it is shown: most starts reopen an assessment
+        self.stack.addWidget(QWidget())  # its place, PAGE_WELCOME
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.interview = InterviewWidget()
@@ -317,6 +320,24 @@ class MainWindow(QMainWindow):
             self.open_assessment(target)
         else:
             self._show_welcome()
+
+    @property
+    def welcome(self):
+        """The welcome page (``WelcomeWidget``), built on first use."""
+        if self._welcome is None:
+            from app.ui.welcome import WelcomeWidget
+
+            page = self._welcome = WelcomeWidget()
+            page.demo_requested.connect(self.on_demo)
+            page.new_lab_requested.connect(self.on_new_lab)
+            page.open_db_requested.connect(self.on_open_db)
+            placeholder = self.stack.widget(PAGE_WELCOME)
+            current = self.stack.currentIndex()
+            self.stack.insertWidget(PAGE_WELCOME, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.stack.setCurrentIndex(current)
+        return self._welcome
 
     def _show_welcome(self) -> None:
         self.welcome.set_state(self.services.db.display_url, bool(self.nav_model.labs()))
