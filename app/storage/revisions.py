@@ -36,6 +36,12 @@ def known_revisions() -> list[str]:
     return chain
 
 
+#: The newest revision, written out: the desktop's start checks it before anything else, and reading
+#: and parsing every migration file for it cost 3.5 M instructions of that start. Raise it with each
+#: new migration; ``tests/integration/test_schema_revisions.py`` fails until it matches the files.
+HEAD_REVISION = "0003"
+
+
 def head_revision() -> str:
     """The newest schema revision this version of the app writes."""
-    return known_revisions()[-1]
+    return HEAD_REVISION
