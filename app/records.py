@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import Any, dataclass_transform
+from typing import Any, ClassVar, dataclass_transform
 
 _MISSING: Any = object()
 
@@ -61,12 +61,9 @@ def field(
 
 
 def _is_classvar(annotation: object) -> bool:
-    text = annotation if isinstance(annotation, str) else getattr(annotation, "__origin__", annotation)
-    if isinstance(text, str):
-        return text.startswith(("ClassVar", "typing.ClassVar"))
-    import typing
-
-    return text is typing.ClassVar
+    if isinstance(annotation, str):  # the usual case, under ``from __future__ import annotations``
+        return annotation.startswith(("ClassVar", "typing.ClassVar"))
+    return annotation is ClassVar or getattr(annotation, "__origin__", None) is ClassVar
 
 
 def _own_fields(cls: type) -> list[tuple[str, _Field]]:
